@@ -1,0 +1,13 @@
+// pythia-eval devices: placeholder until issue #4 lands.
+#include "cli/commands.hpp"
+#include "engine/error.hpp"
+
+namespace pe::cli {
+
+void add_devices(CLI::App& app) {
+    auto* cmd = app.add_subcommand("devices", "(not yet available: issue #4)");
+    cmd->allow_extras();
+    cmd->callback([] { throw pe::Error(pe::ErrorKind::unsupported, "", "devices", "not implemented yet (issue #4)"); });
+}
+
+}  // namespace pe::cli

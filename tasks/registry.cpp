@@ -1,0 +1,2 @@
+// Placeholder so the library target exists; replaced by its issue.
+namespace pe {}
