@@ -14,5 +14,6 @@ void add_bench(CLI::App& app);     // cli/bench.cpp
 void add_eval(CLI::App& app);      // cli/eval.cpp
 void add_compare(CLI::App& app);   // cli/compare.cpp
 void add_data(CLI::App& app);      // cli/data.cpp
+void add_synth(CLI::App& app);     // cli/synth.cpp
 
 }  // namespace pe::cli
