@@ -1,9 +1,11 @@
 #version 450
 // unembed_logprob_reduce: combines a slot's vocab-tile partials, in vocab order:
-//   lse = M + log(sum_tiles s_g exp(m_g - M)), M = max m_g; argmax = first tile's argmax with m_g == M
-//   fp32: logprob = x_t - lse, is_argmax = (argmax == t)
-//   fp16: logprob = fp16(x16_t - lse), is_argmax as fp32 over x16 unless the second-largest x16 rounds
-//         to the same fp16 log-prob as the max ("ambiguous": the host settles it from full logits)
+//   M = max m_g, log_sum = log(sum_g s_g exp(m_g - M)), lse = M + log_sum; argmax = the argmax of the
+//   first tile with m_g == M (first index on ties)
+//   fp32: logprob = (x_t - M) - log_sum, is_argmax = (argmax == t)
+//   fp16 (x already fp16-rounded): logprob = fp16((x16_t - M) - log_sum); is_argmax as above unless the
+//         second-largest x16 rounds to the same fp16 log-prob as the max ("ambiguous": the host then
+//         decides from the full logits, as cpu::unembed_logprob does)
 // b0 partials (S, n_tiles) as unembed_logprob_partial | b1 slots (S) {row, target} u32 |
 // b2 out (S) {logprob, is_argmax, ambiguous, lse} | push: S, n_tiles, tile_ids, fp16
 // grid: ceil(S / 64) workgroups of 64, one invocation per slot | reference: cpu::unembed_logprob
@@ -38,16 +40,16 @@ void main() {
     }
     const uint target = slots[s].y;
     const float xt = parts[s * p.n_tiles + target / p.tile_ids].target;
-    const float lse = M + log(sum);
+    const float log_sum = log(sum);
     Result r;
-    r.lse = lse;
+    r.lse = M + log_sum;
     r.is_argmax = arg == target ? 1u : 0u;
     r.ambiguous = 0u;
     if (p.fp16 != 0u) {
-        r.logprob = fp16_round(xt - lse);
-        if (fp16_round(second - lse) == fp16_round(M - lse)) r.ambiguous = 1u;
+        r.logprob = fp16_round((xt - M) - log_sum);
+        if (fp16_round((second - M) - log_sum) == fp16_round(-log_sum)) r.ambiguous = 1u;
     } else {
-        r.logprob = xt - lse;
+        r.logprob = (xt - M) - log_sum;
     }
     results[s] = r;
 }

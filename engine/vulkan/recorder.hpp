@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "engine/vulkan/buffer.hpp"
@@ -34,6 +35,7 @@ public:
     void dispatch(const Kernel& kernel, std::initializer_list<BufferRange> buffers, std::span<const std::byte> push,
                   std::array<uint32_t, 3> groups);
     template <class Push>
+        requires std::is_trivially_copyable_v<Push>
     void dispatch(const Kernel& kernel, std::initializer_list<BufferRange> buffers, const Push& push,
                   std::array<uint32_t, 3> groups) {
         dispatch(kernel, buffers, std::as_bytes(std::span(&push, 1)), groups);

@@ -1,8 +1,8 @@
 #version 450
-// embedding: y[t][:] = token_embd[ids[t]][:], dequantized to f32 (embedding gather)
+// embed: y[t][:] = token_embd[ids[t]][:], dequantized to f32 (embedding gather)
 // b0 ids (T) i32 | b1 token_embd rows [row0, row0 + n_rows) of (Vp, C) WTYPE | b2 scales (Q8_0) | b3 y (T, C) f32 out
 // push: T, C4 = C/4, row0, n_rows | grid: (ceil(C4 / 64), T); rows outside the bound chunk are left to
-// the dispatch that binds them | reference: cpu forward's embedding lookup
+// the dispatch that binds them | reference: cpu::embed
 #extension GL_GOOGLE_include_directive : require
 #define W_BINDING 1
 #define W_SCALE_BINDING 2
