@@ -36,6 +36,9 @@ struct TypeTraits {
 std::optional<TensorType> tensor_type_from(uint32_t raw);
 const TypeTraits& type_traits(TensorType t);
 std::optional<TensorType> tensor_type_from_name(std::string_view name);  // "f32", "q8_0", case-insensitive
+// ggml's name for any type id ("Q4_K" for 12), so errors about types we do not read can name them;
+// empty for ids ggml removed or never had.
+std::string_view ggml_type_name(uint32_t raw);
 
 // Aligns `offset` up to a multiple of `alignment` (a power of two).
 constexpr uint64_t align_up(uint64_t offset, uint64_t alignment) {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -66,12 +67,14 @@ public:
 
 private:
     Reader() = default;
+    const KeyValue* find_kv(std::string_view key) const;
     std::string path_;
     std::unique_ptr<MappedFile> map_;
     uint32_t version_ = 0, alignment_ = default_alignment;
     uint64_t data_offset_ = 0;
     std::vector<KeyValue> kvs_;
     std::vector<TensorInfo> tensors_;
+    std::map<std::string, size_t, std::less<>> kv_index_, tensor_index_;
     friend class Parser;
 };
 

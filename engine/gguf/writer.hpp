@@ -42,6 +42,7 @@ public:
 
 private:
     void write_header();
+    void write_bytes(std::span<const std::byte> bytes);
     struct Declared { std::string name; TensorType type; std::vector<uint64_t> ne; uint64_t n_bytes, offset; };
     std::string path_, tmp_path_;
     uint32_t alignment_;

@@ -1,2 +1,0 @@
-// Placeholder so the library target exists; replaced by its issue.
-namespace pe {}
