@@ -1,0 +1,131 @@
+// Loaders for the tokenizer test inputs in ../shared (formats: neox-gguf-tokenizer.md §4.7).
+#include "tests/tokenizer/fixtures.hpp"
+
+#include <simdjson.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <unordered_set>
+
+#include "tests/common/shared.hpp"
+
+namespace pe::test {
+
+namespace {
+
+std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + p.string());
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::vector<int32_t> parse_ids(const std::string& s, char sep) {
+    std::vector<int32_t> ids;
+    std::istringstream in(s);
+    std::string item;
+    while (std::getline(in, item, sep))
+        if (item.find_first_not_of(' ') != std::string::npos) ids.push_back(int32_t(std::stoi(item)));
+    return ids;
+}
+
+std::vector<int32_t> json_ids(simdjson::dom::element e) {
+    std::vector<int32_t> ids;
+    for (auto v : e.get_array()) ids.push_back(int32_t(int64_t(v)));
+    return ids;
+}
+
+}  // namespace
+
+std::string tokenizer_json_path() { return shared_path("tokenizer/20B_tokenizer.json").string(); }
+
+const tokenizer::Tokenizer& json_tokenizer() {
+    static const auto tok = tokenizer::Tokenizer::from_json_file(tokenizer_json_path());
+    return tok;
+}
+
+std::vector<TokenVector> load_token_vectors() {
+    std::vector<TokenVector> out;
+    {  // ggml: "text => id,id,..." per line; the text may itself contain " => "
+        std::istringstream in(read_file(shared_path("tokenizer/ggml-prompts-gpt-neox.txt")));
+        std::string line;
+        for (int n = 1; std::getline(in, line); ++n) {
+            auto at = line.rfind(" => ");
+            if (at == std::string::npos) continue;
+            out.push_back({"ggml:" + std::to_string(n), line.substr(0, at), parse_ids(line.substr(at + 4), ',')});
+        }
+    }
+    {  // llama.cpp: inputs separated by "\n__ggml_vocab_test__\n", one output line per input
+        std::string inp = read_file(shared_path("tokenizer/llamacpp-vocab-tests.inp"));
+        std::istringstream outs(read_file(shared_path("tokenizer/llamacpp-vocab-tests.gpt-neox-20b.out")));
+        const std::string sep = "\n__ggml_vocab_test__\n";
+        size_t pos = 0;
+        for (int n = 1;; ++n) {
+            auto at = inp.find(sep, pos);
+            if (at == std::string::npos) break;
+            std::string line;
+            std::getline(outs, line);
+            out.push_back({"llamacpp:" + std::to_string(n), inp.substr(pos, at - pos), parse_ids(line, ' ')});
+            pos = at + sep.size();
+        }
+    }
+    {  // edge cases: {"text","ids","tokens"} per line
+        simdjson::dom::parser parser;
+        std::istringstream in(read_file(shared_path("tokenizer/gpt-neox-edge-cases.jsonl")));
+        std::string line;
+        for (int n = 1; std::getline(in, line); ++n) {
+            if (line.empty()) continue;
+            auto doc = parser.parse(line);
+            out.push_back({"edge:" + std::to_string(n), std::string(std::string_view(doc["text"])), json_ids(doc["ids"])});
+        }
+    }
+    return out;
+}
+
+std::vector<SampleRequest> load_sample_requests(const std::string& name) {
+    simdjson::dom::parser parser;
+    simdjson::dom::document_stream docs;
+    auto json = simdjson::padded_string::load(shared_path("fixtures/tiny-neox-expected/" + name).string());
+    if (json.error()) throw std::runtime_error("cannot read " + name);
+    if (parser.parse_many(json.value()).get(docs)) throw std::runtime_error("cannot parse " + name);
+    std::vector<SampleRequest> out;
+    for (auto doc : docs) {
+        simdjson::dom::element d = doc.value();
+        out.push_back({std::string(std::string_view(d["context"])), std::string(std::string_view(d["continuation"])),
+                       json_ids(d["ctx_ids"]), json_ids(d["cont_ids"])});
+    }
+    return out;
+}
+
+std::vector<std::string> task_strings() {
+    std::vector<std::string> out;
+    std::unordered_set<std::string> seen;
+    for (const auto& r : load_sample_requests("lmeval-fp32-full.samples.jsonl"))
+        for (const auto* s : {&r.context, &r.continuation})
+            if (seen.insert(*s).second) out.push_back(*s);
+    return out;
+}
+
+std::string ids_diff(const std::vector<int32_t>& got, const std::vector<int32_t>& want) {
+    if (got == want) return "";
+    size_t i = 0;
+    while (i < got.size() && i < want.size() && got[i] == want[i]) ++i;
+    auto at = [](const std::vector<int32_t>& v, size_t k) { return k < v.size() ? std::to_string(v[k]) : "(end)"; };
+    return "first difference at index " + std::to_string(i) + ": got " + at(got, i) + ", want " + at(want, i) +
+           " (lengths " + std::to_string(got.size()) + " vs " + std::to_string(want.size()) + ")";
+}
+
+std::string json_quote(const std::string& s) {
+    static const char* hex = "0123456789abcdef";
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        if (c == '"' || c == '\\') out += '\\', out += char(c);
+        else if (c < 0x20 || c == 0x7f) out += "\\u00", out += hex[c >> 4], out += hex[c & 15];
+        else out += char(c);
+    }
+    return out + "\"";
+}
+
+}  // namespace pe::test

@@ -1,0 +1,36 @@
+// Shared inputs for tests/tokenizer: the tokenizer from ../shared, the 334 test vectors and the
+// lm-eval requests (context, continuation and HF's ids) of the tiny-neox samples files.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/tokenizer/tokenizer.hpp"
+
+namespace pe::test {
+
+std::string tokenizer_json_path();                  // shared/tokenizer/20B_tokenizer.json
+const tokenizer::Tokenizer& json_tokenizer();       // built once from it
+
+struct TokenVector {
+    std::string source;  // "ggml:12", "llamacpp:3", "edge:40"
+    std::string text;
+    std::vector<int32_t> ids;
+};
+std::vector<TokenVector> load_token_vectors();  // the 334 cases of shared/tokenizer (§4.7)
+
+struct SampleRequest {
+    std::string context, continuation;
+    std::vector<int32_t> ctx_ids, cont_ids;
+};
+// Every request of fixtures/tiny-neox-expected/<name> (lm-eval's own record of HF's ids).
+std::vector<SampleRequest> load_sample_requests(const std::string& name);
+// The distinct context and continuation strings of the full runs, in first-seen order.
+std::vector<std::string> task_strings();
+
+// "" when equal, else a diff-like line: first differing index and both values, both lengths.
+std::string ids_diff(const std::vector<int32_t>& got, const std::vector<int32_t>& want);
+std::string json_quote(const std::string& s);  // s as a JSON string literal (ASCII-safe)
+
+}  // namespace pe::test
