@@ -30,6 +30,14 @@ struct Fields {
             throw_bad_input(file, std::string(key), "expected a positive integer below 2^32");
         return uint32_t(v);
     }
+    std::optional<uint32_t> optional_u32(std::string_view key) const {
+        auto e = find(key);
+        if (!e) return std::nullopt;
+        uint64_t v = 0;
+        if (e->get_uint64().get(v) != simdjson::SUCCESS || v > UINT32_MAX)
+            throw_bad_input(file, std::string(key), "expected a non-negative integer below 2^32");
+        return uint32_t(v);
+    }
     std::optional<double> number(std::string_view key) const {
         auto e = find(key);
         if (!e) return std::nullopt;
@@ -108,6 +116,8 @@ HfConfig parse_hf_config(std::string_view json, const std::string& file) {
         if (e->get_string().get(act) != simdjson::SUCCESS || act != "gelu")
             throw_unsupported(file, "hidden_act", "only \"gelu\" (exact erf GELU) is supported");
     }
+    c.bos_token_id = f.optional_u32("bos_token_id").value_or(0);
+    c.eos_token_id = f.optional_u32("eos_token_id").value_or(0);
     for (std::string_view key : {"torch_dtype", "dtype"}) {
         std::string_view s;
         if (top[key].get_string().get(s) == simdjson::SUCCESS) {

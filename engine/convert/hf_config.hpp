@@ -19,6 +19,8 @@ struct HfConfig {
     double rope_base = 0;     // rotary_emb_base | rope_theta
     double norm_eps = 0;      // layer_norm_eps
     bool parallel_residual = true;
+    uint32_t bos_token_id = 0;  // Pythia: 0 = <|endoftext|>
+    uint32_t eos_token_id = 0;
     std::string torch_dtype;  // "float16", ... (empty when absent)
     uint32_t head_dim() const { return n_embd / n_head; }
     // llama.cpp's rope.dimension_count: int(rotary_pct * (hidden_size // num_attention_heads)).
