@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/build.sh
-cd build && ctest --output-on-failure
+(cd build && ctest --output-on-failure)
+# Bounded GGUF reader fuzzing (clang, ASan + UBSan): any crash fails the run (issue #2).
+./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
