@@ -45,10 +45,15 @@ void PythonRandom::init_by_array(const std::vector<uint32_t>& key) {
 void PythonRandom::generate() {
     constexpr int M = 397;
     constexpr uint32_t upper = 0x80000000u, lower = 0x7fffffffu, matrix_a = 0x9908b0dfu;
-    for (int kk = 0; kk < N; kk++) {
-        const uint32_t y = (mt_[kk] & upper) | (mt_[(kk + 1) % N] & lower);
-        mt_[kk] = mt_[(kk + M) % N] ^ (y >> 1) ^ ((y & 1u) ? matrix_a : 0u);
-    }
+    const auto twist = [&](int kk, int next, int far) {
+        const uint32_t y = (mt_[kk] & upper) | (mt_[next] & lower);
+        mt_[kk] = mt_[far] ^ (y >> 1) ^ ((y & 1u) ? matrix_a : 0u);
+    };
+    // The reference loop split in three so that no index needs a modulo (the bootstrap's hot path).
+    int kk = 0;
+    for (; kk < N - M; kk++) twist(kk, kk + 1, kk + M);
+    for (; kk < N - 1; kk++) twist(kk, kk + 1, kk + M - N);
+    twist(N - 1, 0, M - 1);
     mti_ = 0;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/gguf/reader.hpp"
@@ -62,6 +63,7 @@ public:
     Weight output;                   // (Vp, C), untied
 
 private:
+    explicit Model(gguf::Reader reader) : reader_(std::move(reader)) {}
     gguf::Reader reader_;
     HParams hparams_;
 };

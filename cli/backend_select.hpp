@@ -1,0 +1,24 @@
+// Backends by name for the CLI ("cpu"; the Vulkan helper adds "vulkan"), style.md §4.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/model/backend.hpp"
+#include "engine/model/model.hpp"
+
+namespace pe::cli {
+
+struct BackendOptions {
+    int n_threads = 0;   // cpu: 0 = all hardware threads
+    std::string device;  // vulkan: device choice as `pythia-eval devices` lists it; empty = default
+};
+
+std::vector<std::string> backend_names();
+
+// Throws pe::Error (bad_input, field "--backend") for an unknown name.
+std::unique_ptr<model::Backend> make_backend(const std::string& name, const model::Model& model,
+                                             const BackendOptions& options = {});
+
+}  // namespace pe::cli

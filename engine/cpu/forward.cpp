@@ -1,0 +1,60 @@
+// The fp32 GPT-NeoX reference forward pass (neox-gguf-tokenizer.md §1.2-§1.6), read top to bottom:
+// embed, then per layer x = x + attn(ln1(x)) + mlp(ln2(x)), then the final layernorm.
+// engine/vulkan/forward.cpp calls the same ops in the same order.
+#include "engine/cpu/forward.hpp"
+
+#include "engine/cpu/ops.hpp"
+
+namespace pe::cpu {
+namespace {
+
+const float* f32(const model::Weight& w) { return reinterpret_cast<const float*>(w.data.data()); }
+
+}  // namespace
+
+std::vector<float> forward_hidden(const model::Model& model, std::span<const int32_t> ids,
+                                  int n_threads) {
+    const model::HParams& hp = model.hparams();
+    const int64_t T = int64_t(ids.size()), C = hp.n_embd, F = hp.n_ff;
+    const int64_t H = hp.n_head, D = hp.head_dim(), R = hp.n_rot;
+
+    std::vector<float> x(size_t(T * C));             // residual stream (T, C)
+    std::vector<float> ln(size_t(T * C));            // layernorm output (T, C)
+    std::vector<float> qkv(size_t(T * 3 * C));       // (T, 3C), [Q | K | V]
+    std::vector<float> att(size_t(T * C));           // attention heads, concatenated (T, C)
+    std::vector<float> attn_out(size_t(T * C));      // after attention.dense (T, C)
+    std::vector<float> up(size_t(T * F));            // (T, F)
+    std::vector<float> mlp_out(size_t(T * C));       // (T, C)
+    const int64_t n = T * C;
+
+    embed(model.token_embd, ids, x.data());
+    for (const model::LayerWeights& l : model.layers) {
+        // Attention branch on ln1(x).
+        layernorm(x.data(), f32(l.attn_norm_w), f32(l.attn_norm_b), ln.data(), T, C, hp.norm_eps);
+        matmul(ln.data(), l.qkv_w, f32(l.qkv_b), qkv.data(), T, n_threads);
+        qkv_rotary(qkv.data(), T, H, D, R, hp.rope_base);
+        attention(qkv.data(), att.data(), T, H, D, n_threads);
+        matmul(att.data(), l.attn_out_w, f32(l.attn_out_b), attn_out.data(), T, n_threads);
+
+        // MLP branch on ln2(x) (parallel residual), or on ln2(x + attn) in the sequential form.
+        if (!hp.parallel_residual) add(attn_out.data(), x.data(), x.data(), n);
+        layernorm(x.data(), f32(l.ffn_norm_w), f32(l.ffn_norm_b), ln.data(), T, C, hp.norm_eps);
+        matmul(ln.data(), l.ffn_up_w, f32(l.ffn_up_b), up.data(), T, n_threads);
+        gelu_erf(up.data(), up.data(), T * F);
+        matmul(up.data(), l.ffn_down_w, f32(l.ffn_down_b), mlp_out.data(), T, n_threads);
+
+        // x = mlp + attn + x, summed in that order as HF's GPTNeoXLayer does (§1.2).
+        if (hp.parallel_residual) add(mlp_out.data(), attn_out.data(), mlp_out.data(), n);
+        add(mlp_out.data(), x.data(), x.data(), n);
+    }
+    layernorm(x.data(), f32(model.output_norm_w), f32(model.output_norm_b), x.data(), T, C,
+              hp.norm_eps);
+    return x;
+}
+
+void unembed(const model::Model& model, const float* hidden, int64_t n_rows, float* logits,
+             int n_threads) {
+    matmul(hidden, model.output, nullptr, logits, n_rows, n_threads);
+}
+
+}  // namespace pe::cpu

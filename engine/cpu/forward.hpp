@@ -1,0 +1,21 @@
+// The fp32 GPT-NeoX reference forward pass on the CPU (neox-gguf-tokenizer.md §1.2).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "engine/model/model.hpp"
+
+namespace pe::cpu {
+
+// Hidden states after the final layernorm, (T, C), for `ids` at positions 0..T-1. The caller
+// checks 1 <= T <= n_ctx and 0 <= ids[t] < n_vocab. n_threads <= 0: all hardware threads.
+std::vector<float> forward_hidden(const model::Model& model, std::span<const int32_t> ids,
+                                  int n_threads);
+
+// logits (n_rows, Vp) = hidden (n_rows, C) · output.weightᵀ (no bias: Pythia's embed_out has none).
+void unembed(const model::Model& model, const float* hidden, int64_t n_rows, float* logits,
+             int n_threads);
+
+}  // namespace pe::cpu

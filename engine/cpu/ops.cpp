@@ -1,0 +1,240 @@
+// CPU reference ops (neox-gguf-tokenizer.md §1); formulas and shapes are in ops.hpp.
+// Numerics per style.md §3: fp32 accumulation, two-pass variance, max-subtracted softmax, exact erf.
+#include "engine/cpu/ops.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "engine/cpu/parallel.hpp"
+#include "engine/half.hpp"
+#include "engine/model/quant.hpp"
+
+namespace pe::cpu {
+namespace {
+
+// Row r of w as fp32. f32 rows are used in place; other types are dequantized into `buf`.
+const float* weight_row(const model::Weight& w, uint64_t r, float* buf) {
+    const std::byte* src = w.data.data() + r * model::row_bytes(w.type, w.cols());
+    if (w.type == gguf::TensorType::f32) return reinterpret_cast<const float*>(src);
+    model::dequantize_row(w.type, src, buf, w.cols());
+    return buf;
+}
+
+// Eight independent partial sums: the compiler can keep them in vector registers without
+// reassociating a single serial sum, and the rounding error stays that of short fp32 sums.
+inline float dot(const float* a, const float* b, int64_t n) {
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; ++j) acc[j] += a[i + j] * b[i + j];
+    for (; i < n; ++i) acc[0] += a[i] * b[i];
+    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+}
+
+// Sum of n values in eight interleaved partial sums (as dot()).
+inline float sum(const float* a, int64_t n) {
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; ++j) acc[j] += a[i + j];
+    for (; i < n; ++i) acc[0] += a[i];
+    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+}
+
+// Four rows of x against one weight row at once, so each weight element is loaded once per four
+// tokens; the same eight-lane partial sums as dot().
+inline void dot_4x1(const float* x0, const float* x1, const float* x2, const float* x3,
+                    const float* w, int64_t n, float out[4]) {
+    float a0[8] = {}, a1[8] = {}, a2[8] = {}, a3[8] = {};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int j = 0; j < 8; ++j) {
+            const float wv = w[i + j];
+            a0[j] += x0[i + j] * wv;
+            a1[j] += x1[i + j] * wv;
+            a2[j] += x2[i + j] * wv;
+            a3[j] += x3[i + j] * wv;
+        }
+    }
+    for (; i < n; ++i) {
+        a0[0] += x0[i] * w[i];
+        a1[0] += x1[i] * w[i];
+        a2[0] += x2[i] * w[i];
+        a3[0] += x3[i] * w[i];
+    }
+    auto sum8 = [](const float* a) {
+        return ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
+    };
+    out[0] = sum8(a0);
+    out[1] = sum8(a1);
+    out[2] = sum8(a2);
+    out[3] = sum8(a3);
+}
+
+}  // namespace
+
+void embed(const model::Weight& table, std::span<const int32_t> ids, float* x) {
+    const int64_t C = int64_t(table.cols());
+    for (size_t t = 0; t < ids.size(); ++t) {
+        float* dst = x + int64_t(t) * C;
+        const float* row = weight_row(table, uint64_t(ids[t]), dst);
+        if (row != dst) std::memcpy(dst, row, size_t(C) * sizeof(float));
+    }
+}
+
+void layernorm(const float* x, const float* w, const float* b, float* y, int64_t T, int64_t C,
+               float eps) {
+    for (int64_t t = 0; t < T; ++t) {
+        const float* xr = x + t * C;
+        float* yr = y + t * C;
+        const float mean = sum(xr, C) / float(C);
+        float sq[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (int64_t c = 0; c < C; ++c) {
+            const float d = xr[c] - mean;
+            sq[c % 8] += d * d;
+        }
+        const float var = sum(sq, 8) / float(C);
+        const float inv_std = 1.0f / std::sqrt(var + eps);
+        for (int64_t c = 0; c < C; ++c) yr[c] = (xr[c] - mean) * inv_std * w[c] + b[c];
+    }
+}
+
+void matmul(const float* x, const model::Weight& w, const float* b, float* y, int64_t T,
+            int n_threads) {
+    const int64_t in = int64_t(w.cols()), out = int64_t(w.rows());
+    // Blocks of output rows per work item: large enough to amortise the dequantization of a row
+    // over all T tokens, small enough to balance two threads on the narrowest layer.
+    constexpr int64_t rows_per_item = 16;
+    const int workers = resolve_threads(n_threads);
+    std::vector<std::vector<float>> row_buf(static_cast<size_t>(workers), std::vector<float>(static_cast<size_t>(in)));
+    parallel_for(out, workers, rows_per_item, [&](int64_t r0, int64_t r1, int thread) {
+        for (int64_t r = r0; r < r1; ++r) {
+            const float* wr = weight_row(w, uint64_t(r), row_buf[size_t(thread)].data());
+            const float bias = b ? b[r] : 0.0f;
+            int64_t t = 0;
+            for (; t + 4 <= T; t += 4) {
+                float s[4];
+                const float* xt = x + t * in;
+                dot_4x1(xt, xt + in, xt + 2 * in, xt + 3 * in, wr, in, s);
+                for (int k = 0; k < 4; ++k) y[(t + k) * out + r] = s[k] + bias;
+            }
+            for (; t < T; ++t) y[t * out + r] = dot(x + t * in, wr, in) + bias;
+        }
+    });
+}
+
+void qkv_rotary(float* qkv, int64_t T, int64_t H, int64_t D, int64_t R, float base, int64_t pos0) {
+    const int64_t C = H * D, half = R / 2;
+    // inv_freq in fp32 exactly as HF builds it: 1.0 / base ** (arange(0, R, 2).float() / R).
+    std::vector<float> inv_freq(static_cast<size_t>(half));
+    for (int64_t i = 0; i < half; ++i)
+        inv_freq[size_t(i)] = 1.0f / std::pow(base, float(2 * i) / float(R));
+    std::vector<float> cos_t(static_cast<size_t>(half)), sin_t(static_cast<size_t>(half));
+    for (int64_t t = 0; t < T; ++t) {
+        for (int64_t i = 0; i < half; ++i) {
+            const float theta = float(pos0 + t) * inv_freq[size_t(i)];  // fp32, as HF's freqs
+            cos_t[size_t(i)] = std::cos(theta);
+            sin_t[size_t(i)] = std::sin(theta);
+        }
+        for (int64_t block = 0; block < 2; ++block) {  // Q, then K
+            for (int64_t h = 0; h < H; ++h) {
+                float* v = qkv + t * 3 * C + block * C + h * D;
+                for (int64_t i = 0; i < half; ++i) {
+                    const float x0 = v[i], x1 = v[i + half];
+                    v[i] = x0 * cos_t[size_t(i)] - x1 * sin_t[size_t(i)];
+                    v[i + half] = x1 * cos_t[size_t(i)] + x0 * sin_t[size_t(i)];
+                }
+            }
+        }
+    }
+}
+
+void attention(const float* qkv, float* out, int64_t T, int64_t H, int64_t D, int n_threads) {
+    const int64_t C = H * D, stride = 3 * C;
+    const float scale = 1.0f / std::sqrt(float(D));
+    const int workers = resolve_threads(n_threads);
+    std::vector<std::vector<float>> scores(static_cast<size_t>(workers), std::vector<float>(static_cast<size_t>(T)));
+    // One work item per (query t, head h); item i -> t = i / H. Later queries cost more, which the
+    // dynamic chunking of parallel_for evens out.
+    parallel_for(T * H, workers, 16, [&](int64_t i0, int64_t i1, int thread) {
+        float* s = scores[size_t(thread)].data();
+        for (int64_t i = i0; i < i1; ++i) {
+            const int64_t t = i / H, h = i % H;
+            const float* q = qkv + t * stride + h * D;
+            float m = -std::numeric_limits<float>::infinity();
+            for (int64_t j = 0; j <= t; ++j) {
+                s[j] = dot(q, qkv + j * stride + C + h * D, D) * scale;
+                m = std::max(m, s[j]);
+            }
+            float sum = 0;
+            for (int64_t j = 0; j <= t; ++j) {
+                s[j] = std::exp(s[j] - m);
+                sum += s[j];
+            }
+            const float inv_sum = 1.0f / sum;
+            float* o = out + t * C + h * D;
+            std::fill(o, o + D, 0.0f);
+            for (int64_t j = 0; j <= t; ++j) {
+                const float p = s[j] * inv_sum;
+                const float* v = qkv + j * stride + 2 * C + h * D;
+                for (int64_t d = 0; d < D; ++d) o[d] += p * v[d];
+            }
+        }
+    });
+}
+
+void gelu_erf(const float* x, float* y, int64_t n) {
+    constexpr float inv_sqrt2 = 0.70710678118654752440f;
+    for (int64_t i = 0; i < n; ++i) y[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * inv_sqrt2));
+}
+
+void add(const float* a, const float* b, float* y, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) y[i] = a[i] + b[i];
+}
+
+UnembedResult unembed_logprob(const float* logits, int64_t Vp, int32_t target,
+                              model::LogitPrecision precision) {
+    UnembedResult r;
+    r.max = logits[0];
+    for (int64_t i = 1; i < Vp; ++i)
+        if (logits[i] > r.max) {
+            r.max = logits[i];
+            r.argmax = int32_t(i);
+        }
+    double sum = 0;
+    for (int64_t i = 0; i < Vp; ++i) sum += std::exp(double(logits[i]) - double(r.max));
+    r.logsumexp = double(r.max) + std::log(sum);
+    if (target < 0) return r;
+
+    if (precision == model::LogitPrecision::fp32) {
+        r.logprob = float(double(logits[target]) - r.logsumexp);
+        r.is_argmax = r.argmax == target;
+        return r;
+    }
+    // fp16: what F.log_softmax does to a half tensor (fp32 inside, fp16 out), lm-eval-tasks.md §5.
+    float m16 = fp16_round(logits[0]);
+    for (int64_t i = 1; i < Vp; ++i) m16 = std::max(m16, fp16_round(logits[i]));
+    double sum16 = 0;
+    for (int64_t i = 0; i < Vp; ++i) sum16 += std::exp(double(fp16_round(logits[i]) - m16));
+    const float log_sum = std::log(float(sum16));
+    auto lp16 = [&](int64_t i) { return fp16_round((fp16_round(logits[i]) - m16) - log_sum); };
+    r.logprob = lp16(target);
+    // The first index holding the largest fp16 log-prob: fp16 rounding can create ties that the
+    // fp32 logits did not have.
+    int64_t first = 0;
+    float best = lp16(0);
+    for (int64_t i = 1; i < Vp; ++i) {
+        const float v = lp16(i);
+        if (v > best) {
+            best = v;
+            first = i;
+        }
+    }
+    r.is_argmax = first == target;
+    return r;
+}
+
+}  // namespace pe::cpu

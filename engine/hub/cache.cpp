@@ -1,0 +1,157 @@
+// Hub cache layout (cache.hpp) and the environment that locates it, as huggingface_hub defines them.
+#include "engine/hub/cache.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "engine/error.hpp"
+
+namespace pe::hub {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string env(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? std::string(v) : std::string();
+}
+
+bool env_true(const char* name) {
+    std::string v = env(name);
+    for (char& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return v == "1" || v == "ON" || v == "YES" || v == "TRUE";
+}
+
+std::string trim(std::string s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    size_t i = 0;
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    return s.substr(i);
+}
+
+bool name_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+}
+
+}  // namespace
+
+HubSettings HubSettings::from_env() {
+    HubSettings s;
+    if (auto e = env("HF_ENDPOINT"); !e.empty()) {
+        while (!e.empty() && e.back() == '/') e.pop_back();
+        s.endpoint = e;
+    }
+    fs::path home;
+    if (auto h = env("HF_HOME"); !h.empty()) {
+        home = h;
+    } else if (auto x = env("XDG_CACHE_HOME"); !x.empty()) {
+        home = fs::path(x) / "huggingface";
+    } else {
+        home = fs::path(env("HOME")) / ".cache" / "huggingface";
+    }
+    if (auto c = env("HF_HUB_CACHE"); !c.empty()) {
+        s.cache_dir = c;
+    } else {
+        s.cache_dir = home / "hub";
+    }
+    if (auto t = trim(env("HF_TOKEN")); !t.empty()) {
+        s.token = t;
+    } else {
+        std::ifstream in(home / "token");  // written by `huggingface-cli login`
+        std::stringstream ss;
+        if (in) ss << in.rdbuf();
+        if (auto t2 = trim(ss.str()); !t2.empty()) s.token = t2;
+    }
+    s.offline = env_true("HF_HUB_OFFLINE");
+    return s;
+}
+
+bool is_repo_id(const std::string& s) {
+    auto slash = s.find('/');
+    if (slash == std::string::npos || s.find('/', slash + 1) != std::string::npos) return false;
+    for (const std::string& part : {s.substr(0, slash), s.substr(slash + 1)}) {
+        if (part.empty() || part.size() > 96 || part[0] == '.' || part.find("..") != std::string::npos)
+            return false;
+        for (char c : part)
+            if (!name_char(c)) return false;
+    }
+    return true;
+}
+
+bool is_commit_hash(const std::string& s) {
+    if (s.size() != 40) return false;
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+std::string normalize_etag(const std::string& etag) {
+    std::string e = trim(etag);
+    if (e.rfind("W/", 0) == 0) e = e.substr(2);
+    if (e.size() >= 2 && e.front() == '"' && e.back() == '"') e = e.substr(1, e.size() - 2);
+    return e;
+}
+
+RepoCache::RepoCache(const fs::path& cache_dir, const std::string& repo_id) {
+    if (!is_repo_id(repo_id)) throw_bad_input(repo_id, "repo id", "expected <org>/<name>");
+    std::string folder = "models--" + repo_id;
+    folder.replace(folder.find('/'), 1, "--");
+    dir_ = cache_dir / folder;
+}
+
+fs::path RepoCache::blob_path(const std::string& etag) const {
+    // An ETag comes from the network: it must be a plain file name.
+    if (etag.empty() || etag.find('/') != std::string::npos || etag.find("..") != std::string::npos)
+        throw_bad_input(dir_.string(), "ETag", "unusable ETag '" + etag + "'");
+    return dir_ / "blobs" / etag;
+}
+
+fs::path RepoCache::snapshot_dir(const std::string& commit) const { return dir_ / "snapshots" / commit; }
+
+std::optional<std::string> RepoCache::read_ref(const std::string& revision) const {
+    std::ifstream in(dir_ / "refs" / revision);
+    if (!in) return std::nullopt;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string commit = trim(ss.str());
+    if (!is_commit_hash(commit)) return std::nullopt;
+    return commit;
+}
+
+void RepoCache::write_ref(const std::string& revision, const std::string& commit) const {
+    fs::path ref = dir_ / "refs" / revision;  // revisions like refs/pr/1 nest, as in huggingface_hub
+    fs::create_directories(ref.parent_path());
+    fs::path tmp = ref;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << commit;
+        if (!out) throw_io(tmp.string(), "cannot write");
+    }
+    fs::rename(tmp, ref);
+}
+
+void RepoCache::link_snapshot_file(const std::string& commit, const std::string& file,
+                                   const std::string& etag) const {
+    fs::path link = snapshot_dir(commit) / file;
+    fs::create_directories(link.parent_path());
+    // ../../blobs/<etag> from snapshots/<commit>/, one more ../ per folder inside the file name.
+    fs::path target = "../..";
+    const fs::path rel(file);
+    for (auto it = rel.begin(); std::next(it) != rel.end(); ++it) target /= "..";
+    target /= "blobs";
+    target /= etag;
+    std::error_code ec;
+    fs::remove(link, ec);
+    fs::create_symlink(target, link, ec);
+    if (ec) throw_io(link.string(), "cannot create the snapshot link: " + ec.message());
+}
+
+bool RepoCache::has_file(const std::string& commit, const std::string& file) const {
+    std::error_code ec;
+    return fs::is_regular_file(snapshot_dir(commit) / file, ec);  // follows the link to the blob
+}
+
+}  // namespace pe::hub

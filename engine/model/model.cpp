@@ -1,0 +1,147 @@
+// Model::load: a gptneox GGUF (neox-gguf-tokenizer.md §2) checked key by key and tensor by tensor
+// before any weight is used, so the forward passes can trust every shape.
+#include "engine/model/model.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "engine/error.hpp"
+#include "engine/model/gptneox_names.hpp"
+
+namespace pe::model {
+namespace {
+
+// One expected dim: its value and how it follows from the hyper-parameters ("3*n_embd").
+struct Dim {
+    uint64_t value;
+    std::string meaning;
+};
+
+class Loader {
+public:
+    explicit Loader(const gguf::Reader& reader) : r_(reader) {}
+
+    HParams read_hparams() {
+        HParams hp;
+        const auto arch = r_.get_string(names::architecture_key);
+        if (!arch) throw_bad_input(r_.path(), names::architecture_key, "missing");
+        if (*arch != names::architecture)
+            throw_unsupported(r_.path(), names::architecture_key,
+                              "'" + *arch + "', expected '" + names::architecture + "' (GPT-NeoX / Pythia)");
+        hp.n_ctx = required_u32(names::context_length);
+        hp.n_embd = required_u32(names::embedding_length);
+        hp.n_layer = required_u32(names::block_count);
+        hp.n_ff = required_u32(names::feed_forward_length);
+        hp.n_head = required_u32(names::head_count);
+        const auto n_rot = r_.get_integer(names::rope_dimension_count);
+        if (!n_rot) throw_bad_input(r_.path(), names::rope_dimension_count, "missing");
+        if (*n_rot < 0 || *n_rot > int64_t(hp.n_embd))
+            throw_bad_input(r_.path(), names::rope_dimension_count, std::to_string(*n_rot) + " is out of range");
+        hp.n_rot = uint32_t(*n_rot);
+        if (hp.n_embd % hp.n_head != 0)
+            throw_bad_input(r_.path(), names::head_count,
+                            std::to_string(hp.n_head) + " does not divide n_embd = " + std::to_string(hp.n_embd));
+        if (hp.n_rot > hp.head_dim() || hp.n_rot % 2 != 0)
+            throw_bad_input(r_.path(), names::rope_dimension_count,
+                            std::to_string(hp.n_rot) + ", expected an even number <= head_dim = " +
+                                std::to_string(hp.head_dim()));
+        if (const auto eps = r_.get_number(names::layer_norm_epsilon)) {
+            if (!(std::isfinite(*eps) && *eps > 0))
+                throw_bad_input(r_.path(), names::layer_norm_epsilon, std::to_string(*eps) + ", expected > 0");
+            hp.norm_eps = float(*eps);
+        }
+        if (const auto base = r_.get_number(names::rope_freq_base)) {
+            if (!(std::isfinite(*base) && *base > 1))
+                throw_bad_input(r_.path(), names::rope_freq_base, std::to_string(*base) + ", expected > 1");
+            hp.rope_base = float(*base);
+        }
+        if (const auto par = r_.get_bool(names::use_parallel_residual)) hp.parallel_residual = *par;
+        return hp;
+    }
+
+    // A matrix may be any type we can dequantize; norms and biases are f32 (§2.2).
+    Weight tensor(const std::string& name, std::vector<Dim> dims, bool matrix) {
+        const gguf::TensorInfo* info = r_.find_tensor(name);
+        if (!info) throw_bad_input(r_.path(), "tensor '" + name + "'", "missing");
+        if (!matrix && info->type != gguf::TensorType::f32)
+            throw_unsupported(r_.path(), "tensor '" + name + "'",
+                              "type " + std::string(gguf::type_traits(info->type).name) +
+                                  ", expected F32 (norms and biases are always f32)");
+        if (info->ne.size() != dims.size())
+            throw_bad_input(r_.path(), "tensor '" + name + "'",
+                            std::to_string(info->ne.size()) + " dims, expected " + std::to_string(dims.size()),
+                            info->info_offset_bytes);
+        for (size_t i = 0; i < dims.size(); ++i)
+            if (info->ne[i] != dims[i].value)
+                throw_bad_input(r_.path(), "tensor '" + name + "' ne[" + std::to_string(i) + "]",
+                                std::to_string(info->ne[i]) + ", expected " + dims[i].meaning + " = " +
+                                    std::to_string(dims[i].value),
+                                info->info_offset_bytes);
+        return Weight{info->name, info->type, info->ne, info->data};
+    }
+
+private:
+    uint32_t required_u32(const char* key) {
+        const auto v = r_.get_integer(key);
+        if (!v) throw_bad_input(r_.path(), key, "missing");
+        if (*v <= 0 || *v > int64_t(std::numeric_limits<int32_t>::max()))
+            throw_bad_input(r_.path(), key, std::to_string(*v) + " is out of range");
+        return uint32_t(*v);
+    }
+
+    const gguf::Reader& r_;
+};
+
+}  // namespace
+
+Model Model::load(const std::string& path) { return from_reader(gguf::Reader::open(path)); }
+
+Model Model::from_reader(gguf::Reader reader) {
+    Model m(std::move(reader));
+    Loader ld(m.reader_);
+    HParams hp = ld.read_hparams();
+
+    const Dim C{hp.n_embd, "n_embd"}, C3{3ull * hp.n_embd, "3*n_embd"}, F{hp.n_ff, "n_ff"};
+    // The padded vocabulary is whatever token_embd holds (§1.7); output.weight must agree.
+    const gguf::TensorInfo* embd = m.reader_.find_tensor(names::token_embd);
+    if (embd && embd->ne.size() == 2) {
+        if (embd->ne[1] == 0 || embd->ne[1] > uint64_t(std::numeric_limits<int32_t>::max()))
+            throw_bad_input(m.reader_.path(), std::string("tensor '") + names::token_embd + "' ne[1]",
+                            std::to_string(embd->ne[1]) + " is not a usable vocabulary size",
+                            embd->info_offset_bytes);
+        hp.n_vocab = uint32_t(embd->ne[1]);
+    }
+    const Dim Vp{hp.n_vocab, "n_vocab (token_embd ne[1])"};
+    m.token_embd = ld.tensor(names::token_embd, {C, Vp}, true);
+
+    m.layers.resize(hp.n_layer);
+    for (uint32_t i = 0; i < hp.n_layer; ++i) {
+        auto name = [i](const char* suffix) { return names::layer_tensor(i, suffix); };
+        LayerWeights& l = m.layers[i];
+        l.attn_norm_w = ld.tensor(name(names::attn_norm_w), {C}, false);
+        l.attn_norm_b = ld.tensor(name(names::attn_norm_b), {C}, false);
+        l.qkv_w = ld.tensor(name(names::attn_qkv_w), {C, C3}, true);
+        l.qkv_b = ld.tensor(name(names::attn_qkv_b), {C3}, false);
+        l.attn_out_w = ld.tensor(name(names::attn_output_w), {C, C}, true);
+        l.attn_out_b = ld.tensor(name(names::attn_output_b), {C}, false);
+        l.ffn_norm_w = ld.tensor(name(names::ffn_norm_w), {C}, false);
+        l.ffn_norm_b = ld.tensor(name(names::ffn_norm_b), {C}, false);
+        l.ffn_up_w = ld.tensor(name(names::ffn_up_w), {C, F}, true);
+        l.ffn_up_b = ld.tensor(name(names::ffn_up_b), {F}, false);
+        l.ffn_down_w = ld.tensor(name(names::ffn_down_w), {F, C}, true);
+        l.ffn_down_b = ld.tensor(name(names::ffn_down_b), {C}, false);
+    }
+    m.output_norm_w = ld.tensor(names::output_norm_w, {C}, false);
+    m.output_norm_b = ld.tensor(names::output_norm_b, {C}, false);
+    m.output = ld.tensor(names::output, {C, Vp}, true);
+    m.hparams_ = hp;
+    return m;
+}
+
+std::string Model::name() const {
+    if (auto n = reader_.get_string(names::name_key); n && !n->empty()) return *n;
+    return std::filesystem::path(reader_.path()).stem().string();
+}
+
+}  // namespace pe::model

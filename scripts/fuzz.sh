@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) into build-fuzz/ and runs the GGUF reader
+# fuzzer for a bounded time: scripts/fuzz.sh [SECONDS] (default 60, or $FUZZ_SECONDS). Any crash,
+# sanitizer report, leak, timeout or out-of-memory fails the script; the input is left in build-fuzz/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-${FUZZ_SECONDS:-60}}"
+CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DPE_FUZZ=ON -DPE_TESTS=OFF >/dev/null
+cmake --build build-fuzz -j"$(nproc)" --target gguf_reader_fuzz gguf_seed_corpus
+seeds=build-fuzz/seeds/gguf_reader corpus=build-fuzz/corpus/gguf_reader
+rm -rf "$seeds" && mkdir -p "$seeds" "$corpus"
+./build-fuzz/fuzz/gguf_seed_corpus "$seeds"
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1
+./build-fuzz/fuzz/gguf_reader_fuzz -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+  -max_len=16384 -dict=fuzz/gguf.dict -artifact_prefix=build-fuzz/ -print_final_stats=1 \
+  "$corpus" "$seeds"

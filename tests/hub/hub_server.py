@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Loopback stand-in for the Hugging Face hub, for tests only (binds 127.0.0.1, exits after --lifetime).
+
+Serves one checkpoint folder as repo --repo with the hub's URL layout and headers:
+  GET  /api/models/<repo>/revision/<rev>   {"id", "sha", "siblings": [{"rfilename"}]}; 404 RevisionNotFound
+  HEAD/GET /<repo>/resolve/<rev>/<file>    small files: 200, ETag = git blob sha1, X-Repo-Commit
+                                           LFS files:   302 to /lfs/<sha256>, X-Linked-Etag, X-Linked-Size
+  GET  /lfs/<sha256>                       the bytes, with Range (206 / 416)
+  GET  /static/<path>                      files under --static DIR, with Range (for `data fetch`)
+--token T requires "Authorization: Bearer T" (else 401), --cut-after N closes the first --cuts GETs of
+file bytes after N bytes, and --log FILE records every request as one JSON line (method, path, range).
+"""
+import argparse
+import hashlib
+import json
+import os
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote, urlsplit
+
+LFS_SUFFIXES = (".safetensors", ".bin", ".gguf")
+
+
+def git_blob_sha1(data):
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+class Repo:
+    def __init__(self, root, hide):
+        self.files = {}
+        for name in sorted(os.listdir(root)):
+            path = os.path.join(root, name)
+            if os.path.isfile(path) and name not in hide:
+                with open(path, "rb") as f:
+                    data = f.read()
+                lfs = name.endswith(LFS_SUFFIXES)
+                self.files[name] = {
+                    "data": data,
+                    "lfs": lfs,
+                    "etag": hashlib.sha256(data).hexdigest() if lfs else git_blob_sha1(data),
+                }
+        self.by_sha256 = {f["etag"]: f["data"] for f in self.files.values() if f["lfs"]}
+
+
+class State:
+    def __init__(self, args):
+        self.args = args
+        self.repo = Repo(args.root, set(args.hide or []))
+        # Branch -> commit. Fake but stable commit hashes, one per branch name.
+        self.refs = {rev: hashlib.sha1(("commit:" + rev).encode()).hexdigest() for rev in args.revisions}
+        self.cuts_left = args.cuts
+        self.lock = threading.Lock()
+
+    def commit_of(self, rev):
+        if rev in self.refs:
+            return self.refs[rev]
+        if rev in self.refs.values():
+            return rev
+        return None
+
+    def take_cut(self):
+        with self.lock:
+            if self.args.cut_after is not None and self.cuts_left > 0:
+                self.cuts_left -= 1
+                return True
+            return False
+
+    def log(self, entry):
+        if self.args.log:
+            with self.lock, open(self.args.log, "a") as f:
+                f.write(json.dumps(entry) + "\n")
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    state = None
+
+    def log_message(self, fmt, *args):  # quiet: tests read --log instead
+        pass
+
+    def do_HEAD(self):
+        self.route(head=True)
+
+    def do_GET(self):
+        self.route(head=False)
+
+    def send_plain(self, status, body=b"", headers=None, head=False):
+        self.send_response(status)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head and body:
+            self.wfile.write(body)
+
+    def send_error_json(self, status, code, message, head):
+        body = json.dumps({"error": message}).encode()
+        self.send_plain(status, body, {"Content-Type": "application/json", "X-Error-Code": code}, head)
+
+    def authorized(self):
+        token = self.state.args.token
+        return token is None or self.headers.get("Authorization") == "Bearer " + token
+
+    def route(self, head):
+        st = self.state
+        path = unquote(urlsplit(self.path).path)
+        st.log({"method": self.command, "path": path, "range": self.headers.get("Range"),
+                "auth": self.headers.get("Authorization") is not None})
+        repo = st.args.repo
+        if path.startswith("/static/") and st.args.static:
+            return self.serve_static(path[len("/static/"):], head)
+        if path.startswith("/lfs/"):
+            data = st.repo.by_sha256.get(path[len("/lfs/"):])
+            if data is None:
+                return self.send_plain(404, b"not found", head=head)
+            return self.serve_bytes(data, {"ETag": '"%s"' % hashlib.md5(data).hexdigest()}, head)
+        if not self.authorized():
+            return self.send_error_json(401, "RepoNotFound", "Invalid credentials in Authorization header", head)
+        api = "/api/models/" + repo + "/revision/"
+        if path.startswith(api):
+            commit = st.commit_of(path[len(api):])
+            if commit is None:
+                return self.send_error_json(404, "RevisionNotFound", "Invalid rev id: " + path[len(api):], head)
+            body = json.dumps({"_id": "fixture", "id": repo, "modelId": repo, "sha": commit,
+                               "siblings": [{"rfilename": n} for n in st.repo.files]}).encode()
+            return self.send_plain(200, body, {"Content-Type": "application/json"}, head)
+        resolve = "/" + repo + "/resolve/"
+        if path.startswith(resolve):
+            rev, _, name = path[len(resolve):].partition("/")
+            commit = st.commit_of(rev)
+            if commit is None:
+                return self.send_error_json(404, "RevisionNotFound", "Invalid rev id: " + rev, head)
+            f = st.repo.files.get(name)
+            if f is None:
+                return self.send_error_json(404, "EntryNotFound", name + " does not exist", head)
+            if f["lfs"]:
+                return self.send_plain(302, b"", {
+                    "Location": "/lfs/" + f["etag"] + "?X-Amz-Signature=fixture",
+                    "X-Repo-Commit": commit,
+                    "X-Linked-Etag": '"%s"' % f["etag"],
+                    "X-Linked-Size": str(len(f["data"])),
+                    "ETag": '"%s"' % git_blob_sha1(b"version https://git-lfs.github.com/spec/v1\n"),
+                }, head)
+            return self.serve_bytes(f["data"], {"ETag": '"%s"' % f["etag"], "X-Repo-Commit": commit}, head)
+        self.send_error_json(404, "RepoNotFound", "Repository not found", head)
+
+    def serve_static(self, rel, head):
+        root = os.path.realpath(self.state.args.static)
+        full = os.path.realpath(os.path.join(root, rel))
+        if not full.startswith(root + os.sep) or not os.path.isfile(full):
+            return self.send_plain(404, b"not found", head=head)
+        with open(full, "rb") as f:
+            data = f.read()
+        return self.serve_bytes(data, {"ETag": '"%s"' % hashlib.md5(data).hexdigest()}, head)
+
+    def serve_bytes(self, data, headers, head):
+        start, status = 0, 200
+        rng = self.headers.get("Range")
+        if rng and rng.startswith("bytes="):
+            first, _, last = rng[len("bytes="):].partition("-")
+            start = int(first) if first else 0
+            if start >= len(data):
+                return self.send_plain(416, b"", {"Content-Range": "bytes */%d" % len(data)}, head)
+            end = int(last) + 1 if last else len(data)
+            headers = dict(headers, **{"Content-Range": "bytes %d-%d/%d" % (start, end - 1, len(data))})
+            data, status = data[start:end], 206
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if head:
+            return
+        if len(data) > (self.state.args.cut_after or 0) and self.state.take_cut():
+            self.wfile.write(data[: self.state.args.cut_after])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(2)  # the client sees fewer bytes than Content-Length
+            return
+        self.wfile.write(data)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--root", required=True, help="checkpoint folder served as the repo")
+    p.add_argument("--repo", default="EleutherAI/tiny-neox")
+    p.add_argument("--revisions", nargs="+", default=["main", "step3000"])
+    p.add_argument("--hide", nargs="*", help="files of --root not to list")
+    p.add_argument("--static", help="folder served under /static/")
+    p.add_argument("--token")
+    p.add_argument("--cut-after", type=int)
+    p.add_argument("--cuts", type=int, default=1)
+    p.add_argument("--log")
+    p.add_argument("--port-file", required=True)
+    p.add_argument("--lifetime", type=float, default=300.0)
+    args = p.parse_args()
+
+    Handler.state = State(args)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    tmp = args.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(str(server.server_address[1]))
+    os.replace(tmp, args.port_file)
+    # Bounded lifetime: a test that dies never leaves a server behind for long.
+    threading.Timer(args.lifetime, server.shutdown).start()
+    server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
