@@ -1,0 +1,130 @@
+// `pythia-eval info` on a small gptneox-style GGUF written here: exit 0 and the key lines (text
+// and JSON); a bad file gives exit 1 and one line naming the file.
+#include <sys/wait.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <fstream>
+#include <simdjson.h>
+#include <string>
+
+#include "engine/gguf/writer.hpp"
+#include "tests/common/shared.hpp"
+
+using namespace pe::gguf;
+
+namespace {
+
+struct Run {
+    int exit_code;
+    std::string out;  // stdout and stderr together unless told otherwise
+};
+
+Run run(const std::string& args) {
+    const std::string cmd = (pe::test::binary_dir() / "pythia-eval").string() + " " + args;
+    FILE* p = popen(cmd.c_str(), "r");
+    BOOST_REQUIRE(p);
+    Run r{0, ""};
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+    const int status = pclose(p);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+std::string write_model(const std::filesystem::path& dir) {
+    const std::string path = (dir / "tiny.gguf").string();
+    Writer w(path);
+    w.add_string("general.architecture", "gptneox");
+    w.add_string("general.name", "tiny-neox");
+    w.add_u32("general.file_type", 1);
+    w.add_u32("gptneox.context_length", 2048);
+    w.add_u32("gptneox.embedding_length", 64);
+    w.add_u32("gptneox.block_count", 1);
+    w.add_f32("gptneox.attention.layer_norm_epsilon", 1e-5f);
+    w.add_bool("gptneox.use_parallel_residual", true);
+    w.add_string("tokenizer.ggml.model", "gpt2");
+    w.add_string("tokenizer.ggml.pre", "olmo");
+    w.add_string_array("tokenizer.ggml.tokens", {"a", "b", "ab", "<|endoftext|>"});
+    w.add_string_array("tokenizer.ggml.merges", {"a b"});
+    w.add_u32("tokenizer.ggml.bos_token_id", 3);
+    w.add_u32("tokenizer.ggml.eos_token_id", 3);
+    w.declare_tensor("token_embd.weight", TensorType::f16, {64, 4});
+    w.declare_tensor("output_norm.bias", TensorType::f32, {64});
+    w.declare_tensor("output.weight", TensorType::q8_0, {64, 4});
+    w.write_tensor_data("token_embd.weight", std::vector<std::byte>(512));
+    w.write_tensor_data("output_norm.bias", std::vector<std::byte>(256));
+    w.write_tensor_data("output.weight", std::vector<std::byte>(272));
+    w.commit();
+    return path;
+}
+
+bool has_line(const std::string& out, const std::string& needle) {
+    return out.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(info_cli)
+
+BOOST_AUTO_TEST_CASE(text_report) {
+    const std::string path = write_model(pe::test::scratch_dir("info_text"));
+    const Run r = run("info " + path + " 2>&1");
+    BOOST_TEST_INFO("output:\n" << r.out);
+    BOOST_TEST(r.exit_code == 0);
+    BOOST_TEST(has_line(r.out, "architecture: gptneox\n"));
+    BOOST_TEST(has_line(r.out, "parameters:   576 in 3 tensors (1040 bytes of tensor data)\n"));
+    BOOST_TEST(has_line(r.out, "tokenizer:    model gpt2, pre olmo, 4 tokens, 1 merges, bos 3, eos 3\n"));
+    BOOST_TEST(has_line(r.out, "  gptneox.embedding_length                 64\n"));
+    BOOST_TEST(has_line(r.out, "  gptneox.attention.layer_norm_epsilon     1e-05\n"));
+    BOOST_TEST(has_line(r.out, "  general.name                             \"tiny-neox\"\n"));
+    BOOST_TEST(has_line(r.out, "  output.weight                    Q8_0  64 x 4                            272\n"));
+    BOOST_TEST(has_line(r.out, "  token_embd.weight                F16   64 x 4                            512\n"));
+}
+
+BOOST_AUTO_TEST_CASE(json_report) {
+    const std::string path = write_model(pe::test::scratch_dir("info_json"));
+    const Run r = run("info --json " + path + " 2>/dev/null");
+    BOOST_TEST_INFO("output:\n" << r.out);
+    BOOST_TEST(r.exit_code == 0);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    BOOST_REQUIRE(parser.parse(r.out).get(doc) == simdjson::SUCCESS);
+    BOOST_TEST(std::string_view(doc["architecture"]) == "gptneox");
+    BOOST_TEST(uint64_t(doc["n_parameters"]) == 576u);
+    BOOST_TEST(uint64_t(doc["hparams"]["gptneox.block_count"]) == 1u);
+    // floats print as the shortest text that reads back as the same float
+    BOOST_TEST(float(double(doc["hparams"]["gptneox.attention.layer_norm_epsilon"])) == 1e-5f);
+    BOOST_TEST(bool(doc["hparams"]["gptneox.use_parallel_residual"]) == true);
+    BOOST_TEST(uint64_t(doc["tokenizer"]["n_tokens"]) == 4u);
+    BOOST_TEST(uint64_t(doc["tokenizer"]["eos_token_id"]) == 3u);
+    BOOST_TEST(std::string_view(doc["general"]["general.name"]) == "tiny-neox");
+    simdjson::dom::array tensors = doc["tensors"];
+    BOOST_REQUIRE(tensors.size() == 3u);
+    BOOST_TEST(std::string_view(tensors.at(2)["type"]) == "Q8_0");
+    BOOST_TEST(uint64_t(tensors.at(2)["ne"].at(1)) == 4u);
+    BOOST_TEST(uint64_t(tensors.at(2)["bytes"]) == 272u);
+}
+
+BOOST_AUTO_TEST_CASE(bad_file_is_one_line_and_exit_1) {
+    const auto dir = pe::test::scratch_dir("info_bad");
+    const std::string path = (dir / "broken.gguf").string();
+    {
+        std::ofstream f(path, std::ios::binary);
+        f.write("GGUF\x03\x00\x00\x00", 8);  // stops inside the header
+    }
+    const Run r = run("info " + path + " 2>&1 >/dev/null");
+    BOOST_TEST(r.exit_code == 1);
+    BOOST_TEST(r.out.find(path) != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("header.n_tensors") != std::string::npos, r.out);
+    BOOST_TEST(r.out.size() > 1u);
+    BOOST_TEST(r.out.find('\n') == r.out.size() - 1, "expected exactly one line: " << r.out);
+    const Run missing = run("info " + (dir / "absent.gguf").string() + " 2>&1 >/dev/null");
+    BOOST_TEST(missing.exit_code == 1);
+    BOOST_TEST(missing.out.find("absent.gguf") != std::string::npos);
+    const Run usage = run("info 2>/dev/null >/dev/null");
+    BOOST_TEST(usage.exit_code == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
