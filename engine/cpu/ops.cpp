@@ -25,7 +25,7 @@ const float* weight_row(const model::Weight& w, uint64_t r, float* buf) {
 
 // Eight independent partial sums: the compiler can keep them in vector registers without
 // reassociating a single serial sum, and the rounding error stays that of short fp32 sums.
-inline float dot(const float* a, const float* b, int64_t n) {
+inline __attribute__((always_inline)) float dot(const float* a, const float* b, int64_t n) {
     float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     int64_t i = 0;
     for (; i + 8 <= n; i += 8)
@@ -46,7 +46,7 @@ inline float sum(const float* a, int64_t n) {
 
 // Four rows of x against one weight row at once, so each weight element is loaded once per four
 // tokens; the same eight-lane partial sums as dot().
-inline void dot_4x1(const float* x0, const float* x1, const float* x2, const float* x3,
+inline __attribute__((always_inline)) void dot_4x1(const float* x0, const float* x1, const float* x2, const float* x3,
                     const float* w, int64_t n, float out[4]) {
     float a0[8] = {}, a1[8] = {}, a2[8] = {}, a3[8] = {};
     int64_t i = 0;
@@ -72,6 +72,53 @@ inline void dot_4x1(const float* x0, const float* x1, const float* x2, const flo
     out[1] = sum8(a1);
     out[2] = sum8(a2);
     out[3] = sum8(a3);
+}
+
+// The hot loops, built twice: for AVX2 and for the baseline ISA, picked at load time. Both
+// clones do the same fp32 operations in the same order (no FMA contraction), so results are
+// bit-identical on every x86-64 machine; AVX2 only runs the eight lanes in one register.
+// Column r of y (T, out) = x (T, in) · wr + bias, four tokens at a time.
+#if defined(__x86_64__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void matmul_one_row(const float* x, const float* wr, float bias, float* y_col, int64_t T,
+                                int64_t in, int64_t out) {
+    int64_t t = 0;
+    for (; t + 4 <= T; t += 4) {
+        float s[4];
+        const float* xt = x + t * in;
+        dot_4x1(xt, xt + in, xt + 2 * in, xt + 3 * in, wr, in, s);
+        for (int k = 0; k < 4; ++k) y_col[(t + k) * out] = s[k] + bias;
+    }
+    for (; t < T; ++t) y_col[t * out] = dot(x + t * in, wr, in) + bias;
+}
+
+// Query t of head h: softmax over keys 0..t, then the weighted sum of their values. s has T+ floats.
+#if defined(__x86_64__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void attention_one_query(const float* qkv, float* out, float* s, int64_t t, int64_t h,
+                                     int64_t H, int64_t D, float scale) {
+    const int64_t C = H * D, stride = 3 * C;
+    const float* q = qkv + t * stride + h * D;
+    float m = -std::numeric_limits<float>::infinity();
+    for (int64_t j = 0; j <= t; ++j) {
+        s[j] = dot(q, qkv + j * stride + C + h * D, D) * scale;
+        m = std::max(m, s[j]);
+    }
+    float sum = 0;
+    for (int64_t j = 0; j <= t; ++j) {
+        s[j] = std::exp(s[j] - m);
+        sum += s[j];
+    }
+    const float inv_sum = 1.0f / sum;
+    float* o = out + t * C + h * D;
+    std::fill(o, o + D, 0.0f);
+    for (int64_t j = 0; j <= t; ++j) {
+        const float p = s[j] * inv_sum;
+        const float* v = qkv + j * stride + 2 * C + h * D;
+        for (int64_t d = 0; d < D; ++d) o[d] += p * v[d];
+    }
 }
 
 }  // namespace
@@ -113,15 +160,7 @@ void matmul(const float* x, const model::Weight& w, const float* b, float* y, in
     parallel_for(out, workers, rows_per_item, [&](int64_t r0, int64_t r1, int thread) {
         for (int64_t r = r0; r < r1; ++r) {
             const float* wr = weight_row(w, uint64_t(r), row_buf[size_t(thread)].data());
-            const float bias = b ? b[r] : 0.0f;
-            int64_t t = 0;
-            for (; t + 4 <= T; t += 4) {
-                float s[4];
-                const float* xt = x + t * in;
-                dot_4x1(xt, xt + in, xt + 2 * in, xt + 3 * in, wr, in, s);
-                for (int k = 0; k < 4; ++k) y[(t + k) * out + r] = s[k] + bias;
-            }
-            for (; t < T; ++t) y[t * out + r] = dot(x + t * in, wr, in) + bias;
+            matmul_one_row(x, wr, b ? b[r] : 0.0f, y + r, T, in, out);
         }
     });
 }
@@ -153,35 +192,15 @@ void qkv_rotary(float* qkv, int64_t T, int64_t H, int64_t D, int64_t R, float ba
 }
 
 void attention(const float* qkv, float* out, int64_t T, int64_t H, int64_t D, int n_threads) {
-    const int64_t C = H * D, stride = 3 * C;
     const float scale = 1.0f / std::sqrt(float(D));
     const int workers = resolve_threads(n_threads);
     std::vector<std::vector<float>> scores(static_cast<size_t>(workers), std::vector<float>(static_cast<size_t>(T)));
     // One work item per (query t, head h); item i -> t = i / H. Later queries cost more, which the
     // dynamic chunking of parallel_for evens out.
     parallel_for(T * H, workers, 16, [&](int64_t i0, int64_t i1, int thread) {
-        float* s = scores[size_t(thread)].data();
         for (int64_t i = i0; i < i1; ++i) {
             const int64_t t = i / H, h = i % H;
-            const float* q = qkv + t * stride + h * D;
-            float m = -std::numeric_limits<float>::infinity();
-            for (int64_t j = 0; j <= t; ++j) {
-                s[j] = dot(q, qkv + j * stride + C + h * D, D) * scale;
-                m = std::max(m, s[j]);
-            }
-            float sum = 0;
-            for (int64_t j = 0; j <= t; ++j) {
-                s[j] = std::exp(s[j] - m);
-                sum += s[j];
-            }
-            const float inv_sum = 1.0f / sum;
-            float* o = out + t * C + h * D;
-            std::fill(o, o + D, 0.0f);
-            for (int64_t j = 0; j <= t; ++j) {
-                const float p = s[j] * inv_sum;
-                const float* v = qkv + j * stride + 2 * C + h * D;
-                for (int64_t d = 0; d < D; ++d) o[d] += p * v[d];
-            }
+            attention_one_query(qkv, out, scores[size_t(thread)].data(), t, h, H, D, scale);
         }
     });
 }
