@@ -81,6 +81,24 @@ fs::path comparison_file(const std::string& compare_to, const ModelRef& ref) {
                                                     tried[0].string() + " and " + tried[1].string() + ")");
 }
 
+// Passes through to the checkpoint and counts the model tokens of the requests it answers, so
+// that tokens/s counts only work done in this run.
+class CountingStore : public tasks::RequestStore {
+public:
+    CountingStore(tasks::RequestStore& inner, size_t max_length) : inner_(inner), max_length_(max_length) {}
+    std::optional<tasks::RequestResult> find(const tasks::TokenRequest& r) override {
+        auto found = inner_.find(r);
+        if (found) resumed_tokens += std::min(r.ctx_ids.size() + r.cont_ids.size(), max_length_ + 1) - 1;
+        return found;
+    }
+    void put(const tasks::TokenRequest& r, const tasks::RequestResult& v) override { inner_.put(r, v); }
+    uint64_t resumed_tokens = 0;
+
+private:
+    tasks::RequestStore& inner_;
+    size_t max_length_;
+};
+
 void check_data_dir(const fs::path& dir, const std::vector<std::string>& task_names, bool explicit_dir) {
     for (const auto& s : tasks::check_data(dir, tasks::canonical_downloads(), task_names)) {
         if (s.state == "missing")
@@ -105,7 +123,7 @@ void run_eval(const EvalArgs& a) {
     check_data_dir(data_dir, a.tasks, !a.data_dir.empty());
 
     fs::path local = ref.is_hub ? fetch_hub_model(ref, a.quiet) : fs::path(ref.arg);
-    fs::path gguf = model_gguf(local, a.quiet);
+    fs::path gguf = model_gguf(local, ref, a.quiet);
     model::Model model = model::Model::load(gguf.string());
     tokenizer::Tokenizer tok = tokenizer::Tokenizer::from_gguf(model.gguf());
     BackendOptions bopt;
@@ -137,7 +155,8 @@ void run_eval(const EvalArgs& a) {
     for (const auto& task : a.tasks) {
         // One task at a time, for a bar and a wall time per task; the results are the same as
         // one joint run (shuffle and bootstrap are per task, lm-eval-tasks.md §3).
-        ProgressBar bar(task, !a.quiet);
+        CountingStore counting(store, model.hparams().n_ctx);
+        ProgressBar bar(task, !a.quiet, &counting.resumed_tokens);
         tasks::Progress last;
         tasks::EvalOptions o;
         o.tasks = {task};
@@ -147,7 +166,7 @@ void run_eval(const EvalArgs& a) {
         o.keep_samples = a.log_samples;
         o.max_length = model.hparams().n_ctx;
         o.eot_id = eot;
-        o.store = &store;
+        o.store = &counting;
         o.on_progress = [&](const tasks::Progress& p) {
             last = p;
             bar.update(p);

@@ -1,14 +1,21 @@
-// model_gguf (eval_model.hpp). Hugging Face folders go through the converter's cache
-// (cli/model_source, issue #2) once it lands; until then only .gguf files are accepted.
+// model_gguf (eval_model.hpp): a thin layer over cli/model_source that records the hub repo id and
+// revision in a converted GGUF.
 #include "cli/eval_model.hpp"
 
-#include "engine/error.hpp"
+#include "cli/model_source.hpp"
 
 namespace pe::cli {
 
-std::filesystem::path model_gguf(const std::filesystem::path& local, bool) {
-    if (local.extension() == ".gguf") return local;
-    throw_unsupported(local.string(), "--model", "Hugging Face folders need the converter (issue #2); pass a .gguf");
+namespace fs = std::filesystem;
+
+fs::path model_gguf(const fs::path& local, const ModelRef& ref, bool quiet) {
+    ModelSourceOptions opts;
+    if (ref.is_hub) {
+        opts.model_id = ref.repo_id;
+        opts.revision = ref.revision;
+    }
+    (void)quiet;  // model_source prints its one conversion line itself
+    return resolve_model(local.string(), opts);
 }
 
 }  // namespace pe::cli

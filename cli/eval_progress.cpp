@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -18,16 +19,17 @@ std::string format_duration(double seconds) {
     return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
-ProgressBar::ProgressBar(std::string task, bool enabled)
+ProgressBar::ProgressBar(std::string task, bool enabled, const uint64_t* resumed_tokens)
     : task_(std::move(task)), enabled_(enabled), tty_(isatty(STDERR_FILENO) != 0),
-      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+      start_(std::chrono::steady_clock::now()), last_draw_(start_), resumed_tokens_(resumed_tokens) {}
 
 std::string ProgressBar::line(const tasks::Progress& p, double elapsed_s) const {
     const int width = 24;
     double frac = p.requests_total ? double(p.requests_done) / double(p.requests_total) : 1.0;
     int filled = static_cast<int>(frac * width);
     std::string bar = std::string(filled, '#') + std::string(width - filled, '-');
-    double tok_s = elapsed_s > 0 ? double(p.tokens_done - tokens_at_start_) / elapsed_s : 0.0;
+    uint64_t fresh = p.tokens_done - std::min(p.tokens_done, *resumed_tokens_);
+    double tok_s = elapsed_s > 0 ? double(fresh) / elapsed_s : 0.0;
     double eta = tok_s > 0 ? double(p.tokens_total - p.tokens_done) / tok_s : NAN;
     return fmt::format("{:<15} [{}] {:>6}/{:<6} requests  {:>8.0f} tok/s  ETA {:>7}", task_, bar, p.requests_done,
                        p.requests_total, tok_s, format_duration(eta));
@@ -36,10 +38,6 @@ std::string ProgressBar::line(const tasks::Progress& p, double elapsed_s) const 
 void ProgressBar::update(const tasks::Progress& p) {
     if (!enabled_) return;
     auto now = std::chrono::steady_clock::now();
-    if (!started_) {
-        started_ = true;
-        tokens_at_start_ = p.tokens_done;  // an update before any batch carries only resumed work
-    }
     double elapsed = std::chrono::duration<double>(now - start_).count();
     if (tty_) {
         if (now - last_draw_ < std::chrono::milliseconds(200)) return;
@@ -47,7 +45,7 @@ void ProgressBar::update(const tasks::Progress& p) {
         std::fprintf(stderr, "\r%s", line(p, elapsed).c_str());
     } else {
         int decile = p.requests_total ? static_cast<int>(10 * p.requests_done / p.requests_total) : 10;
-        if (decile == last_decile_) return;
+        if (decile == last_decile_ || decile == 10) return;  // the last line is finish()'s
         last_decile_ = decile;
         std::fprintf(stderr, "%s\n", line(p, elapsed).c_str());
     }
@@ -56,7 +54,6 @@ void ProgressBar::update(const tasks::Progress& p) {
 
 void ProgressBar::finish(const tasks::Progress& p) {
     if (!enabled_) return;
-    if (!started_) tokens_at_start_ = p.tokens_done - std::min(p.tokens_done, p.tokens_total);
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     std::fprintf(stderr, tty_ ? "\r%s  %s\n" : "%s  done in %s\n", line(p, elapsed).c_str(),
                  format_duration(elapsed).c_str());

@@ -12,7 +12,8 @@ namespace pe::cli {
 
 class ProgressBar {
 public:
-    ProgressBar(std::string task, bool enabled);
+    // *resumed_tokens: model tokens of requests read back from the checkpoint (not counted in tok/s).
+    ProgressBar(std::string task, bool enabled, const uint64_t* resumed_tokens);
     void update(const tasks::Progress& p);  // throttled; redraws in place on a terminal
     void finish(const tasks::Progress& p);  // final line for the task
 
@@ -21,8 +22,7 @@ private:
     std::string task_;
     bool enabled_, tty_;
     std::chrono::steady_clock::time_point start_, last_draw_;
-    uint64_t tokens_at_start_ = 0;  // resumed work is not counted in tokens/s
-    bool started_ = false;
+    const uint64_t* resumed_tokens_;
     int last_decile_ = -1;
 };
 
