@@ -12,6 +12,7 @@
 
 #include "cli/backend_select.hpp"
 #include "cli/commands.hpp"
+#include "cli/model_source.hpp"
 #include "engine/error.hpp"
 #include "engine/model/model.hpp"
 #include "engine/tokenizer/tokenizer.hpp"
@@ -59,7 +60,7 @@ struct Args {
 };
 
 void run(const Args& a) {
-    const model::Model model = model::Model::load(a.model);
+    const model::Model model = model::Model::load(resolve_model(a.model));
     model::ProbeRequest req;
     if (!a.ids.empty()) {
         req.ids = parse_id_list(a.ids, "--ids");
@@ -106,7 +107,7 @@ void run(const Args& a) {
 void add_forward(CLI::App& app) {
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("forward", "Run one sequence through a model and print per-position logit statistics");
-    cmd->add_option("--model", args->model, "model .gguf")->required();
+    cmd->add_option("--model", args->model, "model .gguf, or a Hugging Face GPT-NeoX folder (converted once, cached)")->required();
     auto* ids = cmd->add_option("--ids", args->ids, "comma-separated token ids, e.g. 12092,13,309");
     auto* text = cmd->add_option("--text", args->text, "text, encoded with the model's tokenizer");
     ids->excludes(text);

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/build.sh
+# HF's Rust tokenizer (npm tokenizers, pinned by package-lock.json) for tests/tokenizer's oracle tests.
+(cd tests/tokenizer/oracle && npm ci --no-audit --no-fund --loglevel=error) || [ "${CI:-}" != "true" ]
 (cd build && ctest --output-on-failure)
 # Bounded GGUF reader fuzzing (clang, ASan + UBSan): any crash fails the run (issue #2).
 ./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"

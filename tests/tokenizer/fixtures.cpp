@@ -4,13 +4,18 @@
 #include <simdjson.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <unordered_set>
 
+#include "engine/gguf/writer.hpp"
+#include "engine/tokenizer/gguf_keys.hpp"
 #include "tests/common/shared.hpp"
 
 namespace pe::test {
+
+namespace keys = tokenizer::gguf_keys;
 
 namespace {
 
@@ -106,6 +111,47 @@ std::vector<std::string> task_strings() {
         for (const auto* s : {&r.context, &r.continuation})
             if (seen.insert(*s).second) out.push_back(*s);
     return out;
+}
+
+GgufTokenizerKeys gguf_keys_from_tokenizer_json(size_t padded_vocab) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root = parser.load(tokenizer_json_path());
+    std::map<int64_t, std::pair<std::string, tokenizer::GgufTokenType>> by_id;
+    for (auto [text, id] : root["model"]["vocab"].get_object())
+        by_id[int64_t(id)] = {std::string(text), tokenizer::GgufTokenType::normal};
+    for (auto t : root["added_tokens"].get_array()) {
+        bool special = bool(t["special"]);
+        by_id[int64_t(t["id"])] = {std::string(std::string_view(t["content"])),
+                                   special ? tokenizer::GgufTokenType::control : tokenizer::GgufTokenType::user_defined};
+    }
+    GgufTokenizerKeys k;
+    for (size_t i = 0; i < padded_vocab; ++i) {
+        auto it = by_id.find(int64_t(i));
+        if (it == by_id.end()) {
+            k.tokens.push_back("[PAD" + std::to_string(i) + "]");
+            k.types.push_back(int32_t(tokenizer::GgufTokenType::unused));
+        } else {
+            k.tokens.push_back(it->second.first);
+            k.types.push_back(int32_t(it->second.second));
+        }
+    }
+    for (auto m : root["model"]["merges"].get_array()) k.merges.emplace_back(std::string_view(m));
+    return k;
+}
+
+std::string write_tokenizer_gguf(const std::string& name, const GgufTokenizerKeys& k, const std::string& model) {
+    auto path = (scratch_dir("tokenizer-gguf-" + name) / "tok.gguf").string();
+    gguf::Writer w(path);
+    w.add_string("general.architecture", "gptneox");
+    w.add_string(std::string(keys::model), model);
+    w.add_string(std::string(keys::pre), "olmo");
+    w.add_string_array(std::string(keys::tokens), k.tokens);
+    w.add_i32_array(std::string(keys::token_type), k.types);
+    w.add_string_array(std::string(keys::merges), k.merges);
+    w.add_u32(std::string(keys::bos_token_id), 0);
+    w.add_u32(std::string(keys::eos_token_id), 0);
+    w.commit();
+    return path;
 }
 
 std::string ids_diff(const std::vector<int32_t>& got, const std::vector<int32_t>& want) {

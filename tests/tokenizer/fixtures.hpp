@@ -29,6 +29,16 @@ std::vector<SampleRequest> load_sample_requests(const std::string& name);
 // The distinct context and continuation strings of the full runs, in first-seen order.
 std::vector<std::string> task_strings();
 
+// tokenizer.ggml.* arrays as llama.cpp's converter writes them (§4.5), read straight from
+// tokenizer.json: padded_vocab entries, "[PAD{i}]" UNUSED fill, added tokens raw.
+struct GgufTokenizerKeys {
+    std::vector<std::string> tokens, merges;
+    std::vector<int32_t> types;
+};
+GgufTokenizerKeys gguf_keys_from_tokenizer_json(size_t padded_vocab);
+// Writes them (plus general.architecture) to scratch_dir(name)/tok.gguf and returns its path.
+std::string write_tokenizer_gguf(const std::string& name, const GgufTokenizerKeys& keys, const std::string& model = "gpt2");
+
 // "" when equal, else a diff-like line: first differing index and both values, both lengths.
 std::string ids_diff(const std::vector<int32_t>& got, const std::vector<int32_t>& want);
 std::string json_quote(const std::string& s);  // s as a JSON string literal (ASCII-safe)

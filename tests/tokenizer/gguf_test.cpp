@@ -1,75 +1,20 @@
 // A tokenizer built from GGUF tokenizer.ggml.* keys written in llama.cpp's convention (§4.5)
 // must equal the one built from tokenizer.json: same vocabulary, same ids on every test string.
 #include <boost/test/unit_test.hpp>
-#include <simdjson.h>
-
-#include <map>
-
 #include "engine/error.hpp"
 #include "engine/gguf/reader.hpp"
-#include "engine/gguf/writer.hpp"
 #include "engine/tokenizer/gguf_keys.hpp"
 #include "engine/tokenizer/vocabulary.hpp"
 #include "tests/common/shared.hpp"
 #include "tests/tokenizer/fixtures.hpp"
 
 using boost::unit_test::precondition;
-namespace keys = pe::tokenizer::gguf_keys;
-using pe::tokenizer::GgufTokenType;
 
 namespace {
 
-// tokenizer.ggml.* arrays as llama.cpp's converter writes them, read straight from the JSON
-// (not through vocabulary_from_json): vocab_size entries, PAD-filled, added tokens raw.
-struct GgufTokenizerKeys {
-    std::vector<std::string> tokens, merges;
-    std::vector<int32_t> types;
-};
-
-GgufTokenizerKeys keys_from_tokenizer_json(size_t padded_vocab) {
-    simdjson::dom::parser parser;
-    simdjson::dom::element root = parser.load(pe::test::tokenizer_json_path());
-    std::map<int64_t, std::pair<std::string, GgufTokenType>> by_id;
-    for (auto [text, id] : root["model"]["vocab"].get_object())
-        by_id[int64_t(id)] = {std::string(text), GgufTokenType::normal};
-    for (auto t : root["added_tokens"].get_array()) {
-        bool special = bool(t["special"]);
-        by_id[int64_t(t["id"])] = {std::string(std::string_view(t["content"])),
-                                   special ? GgufTokenType::control : GgufTokenType::user_defined};
-    }
-    GgufTokenizerKeys k;
-    for (size_t i = 0; i < padded_vocab; ++i) {
-        auto it = by_id.find(int64_t(i));
-        if (it == by_id.end()) {
-            k.tokens.push_back("[PAD" + std::to_string(i) + "]");
-            k.types.push_back(int32_t(GgufTokenType::unused));
-        } else {
-            k.tokens.push_back(it->second.first);
-            k.types.push_back(int32_t(it->second.second));
-        }
-    }
-    for (auto m : root["model"]["merges"].get_array()) k.merges.emplace_back(std::string_view(m));
-    return k;
-}
-
-std::string write_gguf(const std::string& name, const GgufTokenizerKeys& k, const std::string& model = "gpt2") {
-    auto path = (pe::test::scratch_dir("tokenizer-gguf-" + name) / "tok.gguf").string();
-    pe::gguf::Writer w(path);
-    w.add_string("general.architecture", "gptneox");
-    w.add_string(std::string(keys::model), model);
-    w.add_string(std::string(keys::pre), "olmo");
-    w.add_string_array(std::string(keys::tokens), k.tokens);
-    w.add_i32_array(std::string(keys::token_type), k.types);
-    w.add_string_array(std::string(keys::merges), k.merges);
-    w.add_u32(std::string(keys::bos_token_id), 0);
-    w.add_u32(std::string(keys::eos_token_id), 0);
-    w.commit();
-    return path;
-}
-
 const pe::tokenizer::Tokenizer& gguf_tokenizer() {
     static const auto tok = [] {
-        auto reader = pe::gguf::Reader::open(write_gguf("pythia", keys_from_tokenizer_json(50304)));
+        auto reader = pe::gguf::Reader::open(pe::test::write_tokenizer_gguf("pythia", pe::test::gguf_keys_from_tokenizer_json(50304)));
         return pe::tokenizer::Tokenizer::from_gguf(reader);
     }();
     return tok;
@@ -78,7 +23,7 @@ const pe::tokenizer::Tokenizer& gguf_tokenizer() {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(gguf_and_json_vocabularies_are_equal, *precondition(pe::test::needs_shared)) {
-    auto reader = pe::gguf::Reader::open(write_gguf("vocab", keys_from_tokenizer_json(50304)));
+    auto reader = pe::gguf::Reader::open(pe::test::write_tokenizer_gguf("vocab", pe::test::gguf_keys_from_tokenizer_json(50304)));
     auto from_gguf = pe::tokenizer::vocabulary_from_gguf(reader);
     auto from_json = pe::tokenizer::vocabulary_from_json(pe::test::tokenizer_json_path());
     BOOST_TEST(from_gguf.tokens.size() == 50277u);  // the PAD entries are not usable ids
@@ -124,9 +69,9 @@ BOOST_AUTO_TEST_CASE(gguf_tokenizer_matches_every_request, *precondition(pe::tes
 }
 
 BOOST_AUTO_TEST_CASE(gguf_without_a_usable_tokenizer_is_refused, *precondition(pe::test::needs_shared)) {
-    auto k = keys_from_tokenizer_json(50304);
+    auto k = pe::test::gguf_keys_from_tokenizer_json(50304);
     {
-        auto reader = pe::gguf::Reader::open(write_gguf("llama", k, "llama"));
+        auto reader = pe::gguf::Reader::open(pe::test::write_tokenizer_gguf("llama", k, "llama"));
         try {
             (void)pe::tokenizer::Tokenizer::from_gguf(reader);
             BOOST_FAIL("a SentencePiece ('llama') tokenizer was accepted");
@@ -138,7 +83,7 @@ BOOST_AUTO_TEST_CASE(gguf_without_a_usable_tokenizer_is_refused, *precondition(p
     {
         auto bad = k;
         bad.merges[7] = "Ġ t x";
-        auto reader = pe::gguf::Reader::open(write_gguf("merge", bad));
+        auto reader = pe::gguf::Reader::open(pe::test::write_tokenizer_gguf("merge", bad));
         try {
             (void)pe::tokenizer::Tokenizer::from_gguf(reader);
             BOOST_FAIL("a malformed merge was accepted");
@@ -150,14 +95,14 @@ BOOST_AUTO_TEST_CASE(gguf_without_a_usable_tokenizer_is_refused, *precondition(p
     {
         auto bad = k;
         bad.types.pop_back();
-        auto reader = pe::gguf::Reader::open(write_gguf("types", bad));
+        auto reader = pe::gguf::Reader::open(pe::test::write_tokenizer_gguf("types", bad));
         BOOST_CHECK_EXCEPTION((void)pe::tokenizer::Tokenizer::from_gguf(reader), pe::Error,
                               [](const pe::Error& e) { return e.field() == "tokenizer.ggml.token_type"; });
     }
     {
         auto bad = k;
         bad.merges[3] = "Ġ zzzunknown";  // right part not in the vocabulary
-        auto reader = pe::gguf::Reader::open(write_gguf("unknown", bad));
+        auto reader = pe::gguf::Reader::open(pe::test::write_tokenizer_gguf("unknown", bad));
         BOOST_CHECK_EXCEPTION((void)pe::tokenizer::Tokenizer::from_gguf(reader), pe::Error,
                               [](const pe::Error& e) { return e.field() == "tokenizer.ggml.merges[3]"; });
     }

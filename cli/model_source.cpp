@@ -1,0 +1,83 @@
+// --model resolution and the converted-GGUF cache. The cache key changes whenever a source file is
+// replaced or touched, or the converter's output format changes (convert_format_version).
+#include "cli/model_source.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "engine/convert/checkpoint.hpp"
+#include "engine/convert/convert.hpp"
+#include "engine/error.hpp"
+#include "engine/net/digest.hpp"
+
+namespace pe::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Bump when convert writes different bytes for the same input, so old cache entries are not reused.
+constexpr const char* convert_format_version = "pythia-eval convert 1";
+
+std::string dtype_label(const std::optional<gguf::TensorType>& t) {
+    if (!t) return "native";
+    std::string s(gguf::type_traits(*t).name);
+    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string folder_name(const std::string& dir) {
+    fs::path p = fs::path(dir).lexically_normal();
+    if (p.filename().empty()) p = p.parent_path();
+    return p.filename().string();
+}
+
+}  // namespace
+
+std::string default_gguf_cache_dir() {
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return (fs::path(xdg) / "pythia-eval" / "gguf").string();
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return (fs::path(home) / ".cache" / "pythia-eval" / "gguf").string();
+    throw_io("", "neither XDG_CACHE_HOME nor HOME is set: cannot place the converted-model cache");
+}
+
+std::string cached_gguf_path(const std::string& hf_dir, const ModelSourceOptions& opts) {
+    std::vector<std::string> files = {(fs::path(hf_dir) / "config.json").string(),
+                                      (fs::path(hf_dir) / "tokenizer.json").string()};
+    for (const std::string& w : convert::find_weight_files(hf_dir)) files.push_back(w);
+    net::Digest d(net::DigestKind::sha256);
+    d.update(std::string(convert_format_version) + "\n" + dtype_label(opts.dtype) + "\n" + opts.model_id + "\n" +
+             opts.revision + "\n");
+    for (const std::string& f : files) {
+        std::error_code ec;
+        const auto size = fs::file_size(f, ec);
+        if (ec) throw_io(f, "cannot read: " + ec.message());
+        const auto mtime = fs::last_write_time(f, ec).time_since_epoch().count();
+        d.update(fs::path(f).filename().string() + "\t" + std::to_string(size) + "\t" + std::to_string(mtime) + "\n");
+    }
+    const std::string dir = opts.cache_dir.empty() ? default_gguf_cache_dir() : opts.cache_dir;
+    const std::string key = d.hex().substr(0, 16);
+    return (fs::path(dir) / (folder_name(hf_dir) + "-" + dtype_label(opts.dtype) + "-" + key + ".gguf")).string();
+}
+
+std::string resolve_model(const std::string& arg, const ModelSourceOptions& opts) {
+    std::error_code ec;
+    if (fs::is_regular_file(arg, ec)) {
+        if (fs::path(arg).extension() != ".gguf")
+            throw_bad_input(arg, "--model", "expected a .gguf file or a Hugging Face model folder");
+        return arg;
+    }
+    if (!fs::is_directory(arg, ec)) throw_io(arg, "--model: no such file or folder");
+    if (!fs::exists(fs::path(arg) / "config.json"))
+        throw_bad_input(arg, "--model", "folder has no config.json: not a Hugging Face model folder");
+    const std::string cached = cached_gguf_path(arg, opts);
+    if (fs::is_regular_file(cached, ec)) return cached;
+    fs::create_directories(fs::path(cached).parent_path(), ec);
+    if (ec) throw_io(fs::path(cached).parent_path().string(), "cannot create the cache folder: " + ec.message());
+    std::fprintf(stderr, "pythia-eval: converting %s to %s (once; later runs reuse it)\n", arg.c_str(), cached.c_str());
+    convert::convert_hf_checkpoint(arg, cached, {opts.dtype, opts.model_id, opts.revision});
+    return cached;
+}
+
+}  // namespace pe::cli
