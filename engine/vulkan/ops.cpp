@@ -157,7 +157,7 @@ void Ops::layernorm(Recorder& rec, const Buffer& x, const Buffer& w, const Buffe
     rec.dispatch(k, {x, w, b, y}, push_bytes(C, eps), {T, 1, 1});
 }
 
-void Ops::matmul(Recorder& rec, const Buffer& x, const DeviceWeight& w, const Buffer* b, Buffer& y, uint32_t T,
+void Ops::matmul(Recorder& rec, BufferRange x, const DeviceWeight& w, const Buffer* b, BufferRange y, uint32_t T,
                  uint32_t ldy) {
     Kernel& k = kernel(shader_by_name("matmul_" + type_suffix(w.type)), 5, 24);
     if (ldy == 0) ldy = uint32_t(w.rows);
@@ -203,9 +203,9 @@ void Ops::gelu_erf(Recorder& rec, Buffer& x, uint32_t n) {
     rec.dispatch(k, {x}, push_bytes(n), {ceil_div(n, 256), 1, 1});
 }
 
-void Ops::add(Recorder& rec, Buffer& y, const Buffer& a, uint32_t n) {
-    Kernel& k = kernel(ShaderId::add, 2, 4);
-    rec.dispatch(k, {y, a}, push_bytes(n), {ceil_div(n, 256), 1, 1});
+void Ops::add(Recorder& rec, const Buffer& a, const Buffer& b, Buffer& y, uint32_t n) {
+    Kernel& k = kernel(ShaderId::add, 3, 4);
+    rec.dispatch(k, {a, b, y}, push_bytes(n), {ceil_div(n, 256), 1, 1});
 }
 
 uint64_t Ops::partial_bytes(uint32_t S, uint64_t Vp) {

@@ -60,14 +60,14 @@ public:
     void layernorm(Recorder& rec, const Buffer& x, const Buffer& w, const Buffer& b, Buffer& y, uint32_t T,
                    uint32_t C, float eps);
     // y(T, ldy)[:, y_col + n] = x(T, w.cols) . w[n] + b[n]; b may be null. ldy 0: w.rows.
-    void matmul(Recorder& rec, const Buffer& x, const DeviceWeight& w, const Buffer* b, Buffer& y, uint32_t T,
+    void matmul(Recorder& rec, BufferRange x, const DeviceWeight& w, const Buffer* b, BufferRange y, uint32_t T,
                 uint32_t ldy = 0);
     void qkv_rotary(Recorder& rec, Buffer& qkv, const Buffer& pos, const Buffer& rope, uint32_t T, uint32_t H,
                     uint32_t D, uint32_t R);
     void attention(Recorder& rec, const Buffer& qkv, const Buffer& blocks, uint32_t n_blocks, Buffer& out,
                    uint32_t H, uint32_t D);
     void gelu_erf(Recorder& rec, Buffer& x, uint32_t n);
-    void add(Recorder& rec, Buffer& y, const Buffer& a, uint32_t n);  // y = y + a
+    void add(Recorder& rec, const Buffer& a, const Buffer& b, Buffer& y, uint32_t n);  // y may be a or b
     // slots (S) {row of h, target}; partials sized by partial_bytes(); results (S) SlotResult.
     void unembed_logprob(Recorder& rec, const Buffer& h, const DeviceWeight& out, const Buffer& slots, uint32_t S,
                          Buffer& partials, Buffer& results, bool fp16);

@@ -119,6 +119,13 @@ void Recorder::dispatch(const Kernel& kernel, std::initializer_list<BufferRange>
     ++n_dispatches_;
 }
 
+void Recorder::copy(const Buffer& src, uint64_t src_offset, Buffer& dst, uint64_t dst_offset, uint64_t bytes) {
+    if (bytes == 0) return;
+    begin();
+    VkBufferCopy region{src_offset, dst_offset, bytes};
+    vkCmdCopyBuffer(cmd_, src.handle(), dst.handle(), 1, &region);
+}
+
 void Recorder::barrier() {
     begin();
     auto mb = vk_struct<VkMemoryBarrier>(VK_STRUCTURE_TYPE_MEMORY_BARRIER);

@@ -40,6 +40,7 @@ public:
                   std::array<uint32_t, 3> groups) {
         dispatch(kernel, buffers, std::as_bytes(std::span(&push, 1)), groups);
     }
+    void copy(const Buffer& src, uint64_t src_offset, Buffer& dst, uint64_t dst_offset, uint64_t bytes);
     void barrier();
     void submit_and_wait();
     uint32_t n_dispatches() const { return n_dispatches_; }
