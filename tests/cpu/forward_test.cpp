@@ -23,7 +23,7 @@ const pe::model::Model& synthetic(TensorType dtype) {
     if (auto it = models.find(dtype); it != models.end()) return it->second;
     static const auto dir = pe::test::scratch_dir("cpu_synthetic");
     const auto path = (dir / ("tiny-" + std::string(pe::gguf::type_traits(dtype).name) + ".gguf")).string();
-    pe::model::write_synthetic_gguf(path, {*pe::model::synth_shape("tiny"), dtype, 7});
+    pe::model::write_synthetic_gguf(path, {*pe::model::synth_shape("tiny"), dtype, 7, ""});
     return models.emplace(dtype, pe::model::Model::load(path)).first->second;
 }
 
