@@ -108,7 +108,11 @@ namespace {
 
 std::string synthetic(const std::string& shape, gguf::TensorType dtype) {
     const auto path = scratch_dir("vulkan-" + shape + "-" + std::string(gguf::type_traits(dtype).name)) / "model.gguf";
-    model::write_synthetic_gguf(path.string(), {*model::synth_shape(shape), dtype, 5});
+    model::SynthOptions o;
+    o.shape = *model::synth_shape(shape);
+    o.dtype = dtype;
+    o.seed = 5;
+    model::write_synthetic_gguf(path.string(), o);
     return path.string();
 }
 
