@@ -17,6 +17,11 @@ namespace {
 constexpr uint64_t min_kv_bytes = 8 + 4 + 1;               // empty key, type, 1-byte value
 constexpr uint64_t min_tensor_info_bytes = 8 + 4 + 8 + 4 + 8;  // empty name, 1 dim, type, offset
 constexpr uint32_t max_array_depth = 16;  // nested arrays: the spec allows them, nobody writes deep ones
+// Each array element becomes a Scalar (~40 bytes, even for a u8), so a file-size bound alone would
+// still let a large u8 array cost 40x its size in memory. Real files hold a few vocabularies of
+// up to ~256k entries; 2^24 elements in all is far above that.
+constexpr uint64_t max_array_elements = uint64_t(1) << 24;
+constexpr uint64_t max_reserve = 1 << 16;  // vectors grow past this only as items are actually read
 
 uint64_t min_value_bytes(ValueType t) {
     switch (t) {
@@ -82,7 +87,7 @@ private:
     }
 
     void metadata() {
-        r_.kvs_.reserve(n_kv_);
+        r_.kvs_.reserve(std::min(n_kv_, max_reserve));
         for (uint64_t i = 0; i < n_kv_; ++i) {
             const uint64_t at = cur_.offset();
             const std::string idx = "kv[" + std::to_string(i) + "]";
@@ -156,21 +161,27 @@ private:
                       "array of " + std::to_string(count) + " " + std::string(value_type_name(*elem)) +
                           " cannot fit in the " + std::to_string(cur_.remaining()) + " bytes left",
                       count_at);
+        if (count > max_array_elements - array_elements_)
+            throw Error(ErrorKind::unsupported, r_.path_, field + " count",
+                        "metadata arrays hold more than " + std::to_string(max_array_elements) +
+                            " elements in all, more than this reader accepts",
+                        count_at);
+        array_elements_ += count;
         Array a;
         a.elem_type = *elem;
         if (*elem == ValueType::array) {
-            a.arrays.reserve(count);
+            a.arrays.reserve(std::min(count, max_reserve));
             for (uint64_t i = 0; i < count; ++i) a.arrays.push_back(read_array(field, depth + 1));
         } else {
-            a.items.reserve(count);
+            a.items.reserve(std::min(count, max_reserve));
             for (uint64_t i = 0; i < count; ++i) a.items.push_back(read_scalar(*elem, field));
         }
         return a;
     }
 
     void tensor_infos() {
-        r_.tensors_.reserve(n_tensors_);
-        offset_field_at_.reserve(n_tensors_);
+        r_.tensors_.reserve(std::min(n_tensors_, max_reserve));
+        offset_field_at_.reserve(std::min(n_tensors_, max_reserve));
         for (uint64_t i = 0; i < n_tensors_; ++i) {
             TensorInfo t;
             t.info_offset_bytes = cur_.offset();
@@ -277,7 +288,7 @@ private:
 
     Reader& r_;
     Cursor cur_;
-    uint64_t n_tensors_ = 0, n_kv_ = 0, n_tensors_at_ = 0;
+    uint64_t n_tensors_ = 0, n_kv_ = 0, n_tensors_at_ = 0, array_elements_ = 0;
     std::vector<uint64_t> offset_field_at_;  // where each tensor's offset field sits, for errors
 };
 

@@ -100,6 +100,14 @@ BOOST_AUTO_TEST_CASE(huge_counts) {
     expect(arr, ErrorKind::bad_input, "key 'k' count", 24 + 9 + 4 + 4, "cannot fit");
 }
 
+BOOST_AUTO_TEST_CASE(array_elements_are_capped) {
+    // 2^24 + 1 u8 elements fit in the file, but would cost ~40x their bytes as Scalars.
+    const uint64_t n = (uint64_t(1) << 24) + 1;
+    RawGguf f;
+    f.header(0, 1).str("k").u32(9).u32(0).u64(n).zeros(n);
+    expect(f, ErrorKind::unsupported, "key 'k' count", 24 + 9 + 4 + 4, "more than 16777216");
+}
+
 BOOST_AUTO_TEST_CASE(huge_string_length) {
     RawGguf key;
     key.header(0, 1).u64(uint64_t(1) << 60).zeros(20);

@@ -1,0 +1,236 @@
+// Vulkan ops: weight upload (Q8_0 split into quants and scales), and one recording function per op
+// (shaders/<op>.comp), with the tile sizes those shaders are written for.
+#include "engine/vulkan/ops.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "engine/error.hpp"
+
+namespace pe::vulkan {
+
+namespace {
+
+// Tile shapes fixed in the shaders (matmul.comp, unembed_logprob_partial.comp, attention.comp).
+constexpr uint32_t matmul_rows = 8, matmul_cols = 64;
+constexpr uint32_t unembed_rows = 8, unembed_tile_ids = 256;
+constexpr uint32_t attention_lanes = 8;
+constexpr uint32_t partial_struct_bytes = 32;
+
+ShaderId shader_by_name(const std::string& name) {
+    for (uint32_t i = 0; i < std::size(shader_names); ++i)
+        if (shader_names[i] == name) return ShaderId(i);
+    throw pe::Error(ErrorKind::internal, "", "shaders", "no shader named " + name);
+}
+
+std::string type_suffix(gguf::TensorType t) {
+    switch (t) {
+        case gguf::TensorType::f32: return "f32";
+        case gguf::TensorType::f16: return "f16";
+        case gguf::TensorType::bf16: return "bf16";
+        case gguf::TensorType::q8_0: return "q8_0";
+        default: return "";
+    }
+}
+
+uint32_t ceil_div(uint64_t a, uint64_t b) { return uint32_t((a + b - 1) / b); }
+
+// The scales of rows [r0, r0 + n) of a Q8_0 weight (whole uints), or the placeholder of other types.
+BufferRange scale_range(const DeviceWeight& w, uint64_t r0, uint64_t n) {
+    if (w.type != gguf::TensorType::q8_0) return BufferRange(w.scales);
+    const uint64_t offset = r0 * w.scale_row_bytes();
+    return BufferRange(w.scales, offset, std::min((n * w.scale_row_bytes() + 3) / 4 * 4, w.scales.size() - offset));
+}
+
+template <class... T>
+std::vector<std::byte> push_bytes(T... values) {
+    std::vector<std::byte> out(sizeof...(T) * 4);
+    size_t at = 0;
+    ((std::memcpy(out.data() + at, &values, 4), at += 4), ...);
+    return out;
+}
+
+}  // namespace
+
+uint64_t DeviceWeight::data_row_bytes() const {
+    switch (type) {
+        case gguf::TensorType::f32: return cols * 4;
+        case gguf::TensorType::q8_0: return cols;
+        default: return cols * 2;
+    }
+}
+
+uint64_t DeviceWeight::scale_row_bytes() const { return type == gguf::TensorType::q8_0 ? cols / 16 : 0; }
+
+DeviceWeight upload_weight(Device& device, const model::Weight& w) {
+    DeviceWeight d;
+    d.name = w.name;
+    d.type = w.type;
+    d.rows = w.rows();
+    d.cols = w.cols();
+    if (type_suffix(w.type).empty())
+        throw pe::Error(ErrorKind::unsupported, "", w.name,
+                        fmt::format("the Vulkan backend reads F32, F16, BF16 and Q8_0 weights, not {}",
+                                    gguf::type_traits(w.type).name));
+    if (d.cols % 4 != 0 || (w.type == gguf::TensorType::q8_0 && d.cols % 32 != 0))
+        throw pe::Error(ErrorKind::unsupported, "", w.name,
+                        fmt::format("rows of {} elements; the Vulkan backend needs a multiple of 4", d.cols));
+    if (w.type != gguf::TensorType::q8_0) {
+        d.data = Buffer(device, w.data.size());
+        d.data.upload(w.data);
+        d.scales = Buffer(device, 16);
+        return d;
+    }
+    const uint64_t n_blocks = d.rows * d.cols / 32;
+    std::vector<std::byte> quants(n_blocks * 32), scales(n_blocks * 2);
+    for (uint64_t b = 0; b < n_blocks; ++b) {
+        std::memcpy(&scales[b * 2], &w.data[b * 34], 2);
+        std::memcpy(&quants[b * 32], &w.data[b * 34 + 2], 32);
+    }
+    d.data = Buffer(device, quants.size());
+    d.data.upload(quants);
+    scales.resize((scales.size() + 3) / 4 * 4);  // the shader reads whole uints
+    d.scales = Buffer(device, scales.size());
+    d.scales.upload(scales);
+    return d;
+}
+
+Buffer upload_vector(Device& device, const model::Weight& w) {
+    if (w.type != gguf::TensorType::f32)
+        throw pe::Error(ErrorKind::unsupported, "", w.name, "expected an F32 vector");
+    Buffer b(device, w.data.size());
+    b.upload(w.data);
+    return b;
+}
+
+std::vector<float> rope_table(uint32_t n_ctx, uint32_t R, float base) {
+    const uint32_t half = R / 2;
+    std::vector<float> inv_freq(half);
+    for (uint32_t i = 0; i < half; ++i) inv_freq[i] = 1.0f / std::pow(base, float(2 * i) / float(R));
+    std::vector<float> table(size_t(n_ctx) * half * 2);
+    for (uint32_t p = 0; p < n_ctx; ++p)
+        for (uint32_t i = 0; i < half; ++i) {
+            const float theta = float(p) * inv_freq[i];
+            table[(size_t(p) * half + i) * 2] = std::cos(theta);
+            table[(size_t(p) * half + i) * 2 + 1] = std::sin(theta);
+        }
+    return table;
+}
+
+Ops::Ops(Device& device) : device_(&device), dummy_(device, 16) {}
+
+Kernel& Ops::kernel(ShaderId id, uint32_t n_buffers, uint32_t push, std::vector<uint32_t> spec) {
+    auto key = std::make_pair(uint32_t(id), spec);
+    auto it = kernels_.find(key);
+    if (it == kernels_.end())
+        it = kernels_.emplace(key, std::make_unique<Kernel>(*device_, id, n_buffers, push, std::move(spec))).first;
+    return *it->second;
+}
+
+uint64_t Ops::rows_per_binding(const DeviceWeight& w, uint64_t multiple) const {
+    const uint64_t limit = device_->limits().maxStorageBufferRange;
+    uint64_t rows = limit / std::max<uint64_t>(w.data_row_bytes(), 1);
+    rows = rows / multiple * multiple;
+    if (rows == 0)
+        throw pe::Error(ErrorKind::unsupported, "", w.name, "a single row exceeds the device's storage buffer range");
+    return std::min<uint64_t>(rows, w.rows);
+}
+
+void Ops::embed(Recorder& rec, const DeviceWeight& table, const Buffer& ids, Buffer& x, uint32_t T) {
+    Kernel& k = kernel(shader_by_name("embed_" + type_suffix(table.type)), 4, 16);
+    const uint32_t C4 = uint32_t(table.cols / 4);
+    const uint64_t chunk = rows_per_binding(table, 256);
+    for (uint64_t r0 = 0; r0 < table.rows; r0 += chunk) {
+        const uint64_t n = std::min(chunk, table.rows - r0);
+        BufferRange scales = scale_range(table, r0, n);
+        rec.dispatch(k, {ids, BufferRange(table.data, r0 * table.data_row_bytes(), n * table.data_row_bytes()), scales, x},
+                     push_bytes(T, C4, uint32_t(r0), uint32_t(n)), {ceil_div(C4, 64), T, 1});
+    }
+}
+
+void Ops::layernorm(Recorder& rec, const Buffer& x, const Buffer& w, const Buffer& b, Buffer& y, uint32_t T,
+                    uint32_t C, float eps) {
+    Kernel& k = kernel(ShaderId::layernorm, 4, 8);
+    rec.dispatch(k, {x, w, b, y}, push_bytes(C, eps), {T, 1, 1});
+}
+
+void Ops::matmul(Recorder& rec, BufferRange x, const DeviceWeight& w, const Buffer* b, BufferRange y, uint32_t T,
+                 uint32_t ldy) {
+    Kernel& k = kernel(shader_by_name("matmul_" + type_suffix(w.type)), 5, 24);
+    if (ldy == 0) ldy = uint32_t(w.rows);
+    const uint32_t K4 = uint32_t(w.cols / 4);
+    const uint64_t chunk = rows_per_binding(w, 256);
+    for (uint64_t r0 = 0; r0 < w.rows; r0 += chunk) {
+        const uint64_t n = std::min(chunk, w.rows - r0);
+        BufferRange scales = scale_range(w, r0, n);
+        BufferRange bias = b ? BufferRange(*b, r0 * 4, n * 4) : BufferRange(dummy_);
+        rec.dispatch(k, {x, BufferRange(w.data, r0 * w.data_row_bytes(), n * w.data_row_bytes()), scales, bias, y},
+                     push_bytes(T, uint32_t(n), K4, ldy, uint32_t(r0), uint32_t(b ? 1 : 0)),
+                     {ceil_div(n, matmul_cols), ceil_div(T, matmul_rows), 1});
+    }
+}
+
+void Ops::qkv_rotary(Recorder& rec, Buffer& qkv, const Buffer& pos, const Buffer& rope, uint32_t T, uint32_t H,
+                     uint32_t D, uint32_t R) {
+    if (R == 0) return;
+    Kernel& k = kernel(ShaderId::qkv_rotary, 3, 16);
+    rec.dispatch(k, {qkv, pos, rope}, push_bytes(T, H * D, D, R), {ceil_div(2 * H * (R / 2), 64), T, 1});
+}
+
+uint32_t Ops::attention_block_rows(uint32_t D) const {
+    // shared memory holds LANES x QB x (D + 2) floats (attention.comp)
+    const uint64_t per_row = uint64_t(attention_lanes) * (D + 2) * 4;
+    return uint32_t(std::clamp<uint64_t>(device_->limits().maxComputeSharedMemorySize / per_row, 1, 8));
+}
+
+void Ops::attention(Recorder& rec, const Buffer& qkv, const Buffer& blocks, uint32_t n_blocks, Buffer& out,
+                    uint32_t H, uint32_t D) {
+    Kernel& k = kernel(ShaderId::attention, 3, 8, {D / 4, attention_block_rows(D)});
+    const float scale = 1.0f / std::sqrt(float(D));
+    const uint32_t max_x = device_->limits().maxComputeWorkGroupCount[0];
+    for (uint32_t b0 = 0; b0 < n_blocks; b0 += max_x) {
+        const uint32_t n = std::min(max_x, n_blocks - b0);
+        rec.dispatch(k, {qkv, BufferRange(blocks, uint64_t(b0) * sizeof(AttentionBlock), uint64_t(n) * sizeof(AttentionBlock)), out},
+                     push_bytes(H * D, scale), {n, H, 1});
+    }
+}
+
+void Ops::gelu_erf(Recorder& rec, Buffer& x, uint32_t n) {
+    Kernel& k = kernel(ShaderId::gelu_erf, 1, 4);
+    rec.dispatch(k, {x}, push_bytes(n), {ceil_div(n, 256), 1, 1});
+}
+
+void Ops::add(Recorder& rec, const Buffer& a, const Buffer& b, Buffer& y, uint32_t n) {
+    Kernel& k = kernel(ShaderId::add, 3, 4);
+    rec.dispatch(k, {a, b, y}, push_bytes(n), {ceil_div(n, 256), 1, 1});
+}
+
+uint64_t Ops::partial_bytes(uint32_t S, uint64_t Vp) {
+    return uint64_t(std::max<uint32_t>(S, 1)) * ceil_div(Vp, unembed_tile_ids) * partial_struct_bytes;
+}
+
+void Ops::unembed_logprob(Recorder& rec, const Buffer& h, const DeviceWeight& out, const Buffer& slots, uint32_t S,
+                          Buffer& partials, Buffer& results, bool fp16) {
+    if (S == 0) return;
+    Kernel& kp = kernel(shader_by_name("unembed_logprob_partial_" + type_suffix(out.type)), 5, 28);
+    Kernel& kr = kernel(ShaderId::unembed_logprob_reduce, 3, 16);
+    const uint32_t K4 = uint32_t(out.cols / 4);
+    const uint32_t n_tiles = ceil_div(out.rows, unembed_tile_ids);
+    const uint64_t chunk = rows_per_binding(out, unembed_tile_ids);  // tiles never straddle chunks
+    for (uint64_t r0 = 0; r0 < out.rows; r0 += chunk) {
+        const uint64_t n = std::min(chunk, out.rows - r0);
+        BufferRange scales = scale_range(out, r0, n);
+        rec.dispatch(kp, {h, BufferRange(out.data, r0 * out.data_row_bytes(), n * out.data_row_bytes()), scales, slots, partials},
+                     push_bytes(S, K4, uint32_t(r0), uint32_t(n), uint32_t(r0 / unembed_tile_ids), n_tiles,
+                                uint32_t(fp16 ? 1 : 0)),
+                     {ceil_div(n, unembed_tile_ids), ceil_div(S, unembed_rows), 1});
+    }
+    rec.barrier();
+    rec.dispatch(kr, {partials, slots, results}, push_bytes(S, n_tiles, unembed_tile_ids, uint32_t(fp16 ? 1 : 0)),
+                 {ceil_div(S, 64), 1, 1});
+}
+
+}  // namespace pe::vulkan

@@ -1,0 +1,39 @@
+// weights.glsl: load_w4(row, k4, K4) returns weights k = 4*k4 .. 4*k4+3 of one row (K = 4*K4 per row),
+// dequantized to fp32, for the stored type chosen by the variant define (shaders/CMakeLists.txt).
+// Rows are indexed from the start of the bound range, so a large weight can be bound in row chunks.
+//   WTYPE_F32  b[W_BINDING] (rows, K) f32
+//   WTYPE_F16  b[W_BINDING] (rows, K) f16, two per uint, first element in the low half
+//   WTYPE_BF16 b[W_BINDING] (rows, K) bf16, likewise
+//   WTYPE_Q8_0 b[W_BINDING] (rows, K) int8 quants, four per uint | b[W_SCALE_BINDING] f16 scale per
+//              32 weights (two per uint); the GGUF blocks {f16 d; int8 q[32]} split in two arrays at
+//              upload so every load is aligned; w = d * q as ggml's dequantize_row_q8_0.
+#if defined(WTYPE_F32)
+layout(std430, binding = W_BINDING) readonly buffer WeightBuf { vec4 w_data[]; };
+vec4 load_w4(uint row, uint k4, uint K4) { return w_data[row * K4 + k4]; }
+#elif defined(WTYPE_F16)
+layout(std430, binding = W_BINDING) readonly buffer WeightBuf { uvec2 w_data[]; };
+vec4 load_w4(uint row, uint k4, uint K4) {
+    uvec2 u = w_data[row * K4 + k4];
+    return vec4(unpackHalf2x16(u.x), unpackHalf2x16(u.y));
+}
+#elif defined(WTYPE_BF16)
+layout(std430, binding = W_BINDING) readonly buffer WeightBuf { uvec2 w_data[]; };
+vec4 load_w4(uint row, uint k4, uint K4) {
+    uvec2 u = w_data[row * K4 + k4];
+    return vec4(uintBitsToFloat(u.x << 16), uintBitsToFloat(u.x & 0xffff0000u),
+                uintBitsToFloat(u.y << 16), uintBitsToFloat(u.y & 0xffff0000u));
+}
+#elif defined(WTYPE_Q8_0)
+layout(std430, binding = W_BINDING) readonly buffer WeightBuf { uint w_data[]; };
+layout(std430, binding = W_SCALE_BINDING) readonly buffer ScaleBuf { uint w_scale[]; };
+vec4 load_w4(uint row, uint k4, uint K4) {
+    uint i = row * K4 + k4;
+    int q = int(w_data[i]);
+    uint b = i >> 3;  // 8 groups of 4 per 32-weight block; K4 % 8 == 0 keeps blocks inside rows
+    float d = unpackHalf2x16(w_scale[b >> 1])[b & 1u];
+    return d * vec4(bitfieldExtract(q, 0, 8), bitfieldExtract(q, 8, 8), bitfieldExtract(q, 16, 8),
+                    bitfieldExtract(q, 24, 8));
+}
+#else
+#error "define one of WTYPE_F32, WTYPE_F16, WTYPE_BF16, WTYPE_Q8_0"
+#endif

@@ -1,0 +1,114 @@
+// Vulkan test harness (see harness.hpp).
+#include "tests/vulkan/harness.hpp"
+
+#include <cmath>
+#include <memory>
+#include <random>
+#include <sstream>
+
+#include "engine/model/quant.hpp"
+
+namespace pe::test {
+
+namespace {
+struct Shared {
+    vulkan::Device device;
+    vulkan::Ops ops;
+    size_t seen = 0;
+    Shared() : device(vulkan::Device::open(options())), ops(device) {}
+    static vulkan::DeviceOptions options() {
+        vulkan::DeviceOptions o;
+        o.validation = true;
+        o.pipeline_cache = false;
+        return o;
+    }
+};
+Shared& shared() {
+    static Shared s;
+    return s;
+}
+}  // namespace
+
+vulkan::Device& vk_device() { return shared().device; }
+vulkan::Ops& vk_ops() { return shared().ops; }
+
+std::vector<std::string> new_validation_messages() {
+    auto all = shared().device.validation_messages();
+    std::vector<std::string> fresh(all.begin() + std::ptrdiff_t(shared().seen), all.end());
+    shared().seen = all.size();
+    return fresh;
+}
+
+void check_validation_clean() {
+    BOOST_TEST(vk_device().validation_enabled());
+    const auto msgs = new_validation_messages();
+    BOOST_CHECK_MESSAGE(msgs.empty(),
+                        msgs.size() << " validation message(s); first: " << (msgs.empty() ? "" : msgs.front()));
+}
+
+std::vector<float> random_floats(size_t n, uint32_t seed, float lo, float hi) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> dist(lo, hi);
+    std::vector<float> v(n);
+    for (auto& x : v) x = dist(rng);
+    return v;
+}
+
+std::string Diff::describe() const {
+    std::ostringstream os;
+    os << "largest error at [" << index << "]: got " << got << ", want " << want << " (|diff| " << std::abs(got - want)
+       << "; max |diff| " << max_abs << ")";
+    return os.str();
+}
+
+Diff compare(std::span<const float> got, std::span<const float> want, double atol, double rtol) {
+    Diff d;
+    if (got.size() != want.size()) {
+        d.ok = false;
+        d.index = std::min(got.size(), want.size());
+        return d;
+    }
+    double worst = -1;
+    for (size_t i = 0; i < got.size(); ++i) {
+        const double e = std::abs(double(got[i]) - double(want[i]));
+        d.max_abs = std::max(d.max_abs, e);
+        const double r = std::isfinite(e) ? e / (atol + rtol * std::abs(double(want[i]))) : 1e30;
+        if (r > worst) {
+            worst = r;
+            d.index = i;
+            d.got = got[i];
+            d.want = want[i];
+        }
+    }
+    d.ok = worst <= 1.0;
+    return d;
+}
+
+void check_diff(const Diff& d, const std::string& what) { BOOST_CHECK_MESSAGE(d.ok, what << ": " << d.describe()); }
+
+model::Weight make_weight(const std::string& name, gguf::TensorType type, uint64_t rows, uint64_t cols,
+                          std::span<const float> values, std::vector<std::byte>& storage) {
+    storage.resize(model::row_bytes(type, cols) * rows);
+    for (uint64_t r = 0; r < rows; ++r)
+        model::quantize_row(type, values.data() + r * cols, storage.data() + r * model::row_bytes(type, cols), cols);
+    model::Weight w;
+    w.name = name;
+    w.type = type;
+    w.ne = rows > 1 ? std::vector<uint64_t>{cols, rows} : std::vector<uint64_t>{cols};
+    w.data = storage;
+    return w;
+}
+
+vulkan::Buffer device_floats(std::span<const float> values) {
+    vulkan::Buffer b(vk_device(), values.size() * 4);
+    b.upload(std::as_bytes(values));
+    return b;
+}
+
+std::vector<float> read_floats(const vulkan::Buffer& b, size_t n) {
+    std::vector<float> v(n);
+    b.download(std::as_writable_bytes(std::span(v)));
+    return v;
+}
+
+}  // namespace pe::test

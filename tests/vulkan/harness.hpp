@@ -1,0 +1,50 @@
+// Vulkan test harness: one device per test process with VK_LAYER_KHRONOS_validation and a messenger
+// recording every message (tests assert there are none), fixed-seed inputs, and a comparison that
+// reports like a diff (largest error, its index, both values).
+#pragma once
+
+#include <boost/test/unit_test.hpp>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/gguf/format.hpp"
+#include "engine/model/model.hpp"
+#include "engine/vulkan/buffer.hpp"
+#include "engine/vulkan/device.hpp"
+#include "engine/vulkan/ops.hpp"
+
+namespace pe::test {
+
+// The validated device (lavapipe here; whatever Device::open prefers elsewhere).
+vulkan::Device& vk_device();
+vulkan::Ops& vk_ops();
+// Messages recorded since the last call, with the test's name; BOOST_CHECK that this is empty.
+std::vector<std::string> new_validation_messages();
+
+std::vector<float> random_floats(size_t n, uint32_t seed, float lo = -1.0f, float hi = 1.0f);
+
+// Largest |a - b| / (atol + rtol |b|) over the elements; passes when <= 1.
+struct Diff {
+    bool ok = true;
+    size_t index = 0;
+    float got = 0, want = 0;
+    double max_abs = 0;
+    std::string describe() const;
+};
+Diff compare(std::span<const float> got, std::span<const float> want, double atol, double rtol);
+
+// A weight (rows, cols) of `type` holding `values` (quantized as the converter would), backed by `storage`.
+model::Weight make_weight(const std::string& name, gguf::TensorType type, uint64_t rows, uint64_t cols,
+                          std::span<const float> values, std::vector<std::byte>& storage);
+
+// Boost checks: the diff passes; no validation message since the last check (named in the failure).
+void check_diff(const Diff& d, const std::string& what);
+void check_validation_clean();
+
+vulkan::Buffer device_floats(std::span<const float> values);
+std::vector<float> read_floats(const vulkan::Buffer& b, size_t n);
+
+}  // namespace pe::test
+

@@ -1,0 +1,61 @@
+// Vulkan unembed_logprob (partial + reduce) against cpu::matmul + cpu::unembed_logprob, fp32 and fp16
+// precision, a vocab that is not a multiple of the 256-id tile, and planted argmax targets.
+#include <boost/test/unit_test.hpp>
+
+#include "engine/cpu/ops.hpp"
+#include "engine/vulkan/recorder.hpp"
+#include "tests/vulkan/harness.hpp"
+
+using namespace pe;
+using namespace pe::test;
+
+BOOST_AUTO_TEST_SUITE(vulkan_unembed_logprob)
+
+BOOST_AUTO_TEST_CASE(unembed_logprob_matches_cpu) {
+    const uint32_t T = 9, C = 64, V = 1000;
+    const auto h = random_floats(size_t(T) * C, 30);
+    const auto wv = random_floats(size_t(V) * C, 31, -0.5f, 0.5f);
+    for (auto type : {gguf::TensorType::f32, gguf::TensorType::q8_0}) {
+        std::vector<std::byte> storage;
+        const auto w = make_weight("output.weight", type, V, C, wv, storage);
+        std::vector<float> logits(size_t(T) * V);
+        cpu::matmul(h.data(), w, nullptr, logits.data(), T, 1);
+        // slots: every row, with a random target, and every row again with its argmax as target
+        std::vector<uint32_t> slots;
+        for (uint32_t t = 0; t < T; ++t) slots.insert(slots.end(), {t, (t * 397 + 11) % V});
+        for (uint32_t t = 0; t < T; ++t) {
+            const auto r = cpu::unembed_logprob(&logits[size_t(t) * V], V, -1, model::LogitPrecision::fp32);
+            slots.insert(slots.end(), {t, uint32_t(r.argmax)});
+        }
+        const uint32_t S = uint32_t(slots.size() / 2);
+        const auto dw = vulkan::upload_weight(vk_device(), w);
+        auto dh = device_floats(h);
+        vulkan::Buffer dslots(vk_device(), slots.size() * 4);
+        dslots.upload(std::as_bytes(std::span(slots)));
+        vulkan::Buffer dparts(vk_device(), vulkan::Ops::partial_bytes(S, V));
+        vulkan::Buffer dres(vk_device(), S * sizeof(vulkan::SlotResult), vulkan::MemoryUse::host);
+        for (auto prec : {model::LogitPrecision::fp32, model::LogitPrecision::fp16}) {
+            vulkan::Recorder rec(vk_device());
+            vk_ops().unembed_logprob(rec, dh, dw, dslots, S, dparts, dres, prec == model::LogitPrecision::fp16);
+            rec.submit_and_wait();
+            std::vector<vulkan::SlotResult> res(S);
+            dres.download(std::as_writable_bytes(std::span(res)));
+            std::vector<float> got, want;
+            int argmax_mismatch = 0;
+            for (uint32_t s = 0; s < S; ++s) {
+                const auto r = cpu::unembed_logprob(&logits[size_t(slots[2 * s]) * V], V, int32_t(slots[2 * s + 1]), prec);
+                got.push_back(res[s].logprob);
+                want.push_back(r.logprob);
+                if (!res[s].ambiguous && bool(res[s].is_argmax) != r.is_argmax) ++argmax_mismatch;
+            }
+            const std::string what = std::string("unembed_logprob ") + std::string(gguf::type_traits(type).name) +
+                                     (prec == model::LogitPrecision::fp16 ? " fp16" : " fp32");
+            // fp32: logits agree to ~1e-6, the log-sum to ~1e-6; fp16: one fp16 step of |lp| <= 16
+            check_diff(compare(got, want, prec == model::LogitPrecision::fp16 ? 8e-3 : 2e-5, 0), what);
+            BOOST_CHECK_MESSAGE(argmax_mismatch == 0, what << ": " << argmax_mismatch << " is_argmax mismatches");
+        }
+    }
+    check_validation_clean();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
