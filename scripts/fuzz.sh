@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) into build-fuzz/ and runs the GGUF reader
-# fuzzer for a bounded time: scripts/fuzz.sh [SECONDS] (default 60, or $FUZZ_SECONDS). Any crash,
-# sanitizer report, leak, timeout or out-of-memory fails the script; the input is left in build-fuzz/.
+# fuzzer (then the safetensors header and torch pickle fuzzers, a third as long each) for a bounded
+# time: scripts/fuzz.sh [SECONDS] (default 60, or $FUZZ_SECONDS). Any crash, sanitizer report, leak, timeout or out-of-memory fails the script; the input is left in build-fuzz/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-${FUZZ_SECONDS:-60}}"
@@ -14,3 +14,13 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leak
 ./build-fuzz/fuzz/gguf_reader_fuzz -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
   -max_len=16384 -dict=fuzz/gguf.dict -artifact_prefix=build-fuzz/ -print_final_stats=1 \
   "$corpus" "$seeds"
+
+# The converter's checkpoint parsers (engine/convert), a third of the time each.
+cmake --build build-fuzz -j"$(nproc)" --target safetensors_header_fuzz torch_pickle_fuzz convert_seed_corpus
+rm -rf build-fuzz/seeds/convert && ./build-fuzz/fuzz/convert_seed_corpus build-fuzz/seeds/convert
+for pair in safetensors_header:safetensors torch_pickle:pickle; do
+  target="${pair%%:*}" seeds="build-fuzz/seeds/convert/${pair##*:}"
+  mkdir -p "build-fuzz/corpus/$target"
+  ./build-fuzz/fuzz/"$target"_fuzz -max_total_time="$(( (secs + 2) / 3 ))" -timeout=10 -rss_limit_mb=2048 \
+    -max_len=4096 -artifact_prefix=build-fuzz/ -print_final_stats=1 "build-fuzz/corpus/$target" "$seeds"
+done
