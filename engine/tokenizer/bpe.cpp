@@ -17,7 +17,9 @@ Bpe::Bpe(const Vocabulary& vocab) {
     }
     merges_.reserve(vocab.merges.size());
     for (size_t rank = 0; rank < vocab.merges.size(); ++rank) {
-        const auto& [left, right] = vocab.merges[rank];
+        // Named references, not a structured binding: clang 14 cannot capture those in a lambda.
+        const std::string& left = vocab.merges[rank].first;
+        const std::string& right = vocab.merges[rank].second;
         auto field = vocab.merges_field + "[" + std::to_string(rank) + "]";
         auto find = [&](const std::string& token) {
             auto it = vocab.bpe_ids.find(token);

@@ -8,6 +8,7 @@
 #include <simdjson.h>
 #include <string>
 
+#include "engine/convert/convert.hpp"
 #include "engine/gguf/writer.hpp"
 #include "tests/common/shared.hpp"
 
@@ -38,6 +39,7 @@ std::string write_model(const std::filesystem::path& dir) {
     Writer w(path);
     w.add_string("general.architecture", "gptneox");
     w.add_string("general.name", "tiny-neox");
+    w.add_string("general.description", "caf\xc3\xa9 \xff\"q\"\n");  // valid UTF-8, a stray byte, quotes
     w.add_u32("general.file_type", 1);
     w.add_u32("gptneox.context_length", 2048);
     w.add_u32("gptneox.embedding_length", 64);
@@ -100,6 +102,7 @@ BOOST_AUTO_TEST_CASE(json_report) {
     BOOST_TEST(uint64_t(doc["tokenizer"]["n_tokens"]) == 4u);
     BOOST_TEST(uint64_t(doc["tokenizer"]["eos_token_id"]) == 3u);
     BOOST_TEST(std::string_view(doc["general"]["general.name"]) == "tiny-neox");
+    BOOST_TEST(std::string_view(doc["general"]["general.description"]) == "caf\xc3\xa9 \xef\xbf\xbd\"q\"\n");
     simdjson::dom::array tensors = doc["tensors"];
     BOOST_REQUIRE(tensors.size() == 3u);
     BOOST_TEST(std::string_view(tensors.at(2)["type"]) == "Q8_0");
@@ -125,6 +128,47 @@ BOOST_AUTO_TEST_CASE(bad_file_is_one_line_and_exit_1) {
     BOOST_TEST(missing.out.find("absent.gguf") != std::string::npos);
     const Run usage = run("info 2>/dev/null >/dev/null");
     BOOST_TEST(usage.exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(converted_tiny_neox, *boost::unit_test::precondition(pe::test::needs_shared)) {
+    // info on the converter's output, checked against counts worked out from config.json and
+    // tokenizer.json: every HF parameter except the attention buffers the converter drops.
+    const auto hf_dir = pe::test::shared_path("fixtures/tiny-neox");
+    const auto out = pe::test::scratch_dir("info_tiny_neox") / "tiny-neox.gguf";
+    pe::convert::convert_hf_checkpoint(hf_dir.string(), out.string());
+    simdjson::dom::parser parser;
+    simdjson::dom::element config = parser.load((hf_dir / "config.json").string());
+    const uint64_t C = uint64_t(config["hidden_size"]), L = uint64_t(config["num_hidden_layers"]);
+    const uint64_t F = uint64_t(config["intermediate_size"]), V = uint64_t(config["vocab_size"]);
+    const uint64_t H = uint64_t(config["num_attention_heads"]);
+    const uint64_t per_layer = 2 * 2 * C          // two layernorms, weight and bias
+                               + 3 * C * C + 3 * C  // fused qkv
+                               + C * C + C          // attention output
+                               + F * C + F          // dense_h_to_4h
+                               + C * F + C;         // dense_4h_to_h
+    const uint64_t n_params = V * C + L * per_layer + 2 * C + V * C;
+    simdjson::dom::parser tok_parser;
+    simdjson::dom::element tok = tok_parser.load((hf_dir / "tokenizer.json").string());
+    const uint64_t n_merges = simdjson::dom::array(tok["model"]["merges"]).size();
+
+    const Run r = run("info --json " + out.string() + " 2>/dev/null");
+    BOOST_TEST_INFO("output:\n" << r.out);
+    BOOST_REQUIRE(r.exit_code == 0);
+    simdjson::dom::parser p;
+    simdjson::dom::element doc;
+    BOOST_REQUIRE(p.parse(r.out).get(doc) == simdjson::SUCCESS);
+    BOOST_TEST(std::string_view(doc["architecture"]) == "gptneox");
+    BOOST_TEST(uint64_t(doc["n_parameters"]) == n_params);
+    BOOST_TEST(uint64_t(doc["n_tensors"]) == 2 + L * 12 + 2);
+    BOOST_TEST(uint64_t(doc["hparams"]["gptneox.embedding_length"]) == C);
+    BOOST_TEST(uint64_t(doc["hparams"]["gptneox.block_count"]) == L);
+    BOOST_TEST(uint64_t(doc["hparams"]["gptneox.feed_forward_length"]) == F);
+    BOOST_TEST(uint64_t(doc["hparams"]["gptneox.attention.head_count"]) == H);
+    BOOST_TEST(uint64_t(doc["hparams"]["gptneox.rope.dimension_count"]) ==
+               uint64_t(double(config["rotary_pct"]) * double(C / H)));
+    BOOST_TEST(uint64_t(doc["tokenizer"]["n_tokens"]) == V);
+    BOOST_TEST(uint64_t(doc["tokenizer"]["n_merges"]) == n_merges);
+    BOOST_TEST(std::string_view(doc["tokenizer"]["model"]) == "gpt2");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
