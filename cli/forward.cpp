@@ -13,6 +13,7 @@
 #include "cli/backend_select.hpp"
 #include "cli/commands.hpp"
 #include "cli/model_source.hpp"
+#include "cli/model_source.hpp"
 #include "engine/error.hpp"
 #include "engine/model/model.hpp"
 #include "engine/tokenizer/tokenizer.hpp"

@@ -5,6 +5,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <utf8proc.h>
 
 #include "cli/commands.hpp"
 #include "engine/gguf/reader.hpp"
@@ -22,9 +23,22 @@ using gguf::Value;
 using gguf::ValueType;
 namespace tk = tokenizer::gguf_keys;
 
+// GGUF strings need not be UTF-8 (§3.1 says they are, nothing checks); JSON output must be, so
+// invalid bytes become U+FFFD.
 std::string json_string(std::string_view s) {
     std::string out = "\"";
-    for (unsigned char c : s) {
+    for (size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            utf8proc_int32_t cp;
+            const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                                            utf8proc_ssize_t(s.size() - i), &cp);
+            if (n > 0) out.append(s.substr(i, size_t(n)));
+            else out += "\\ufffd";
+            i += n > 0 ? size_t(n) : 1;
+            continue;
+        }
+        ++i;
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -33,7 +47,7 @@ std::string json_string(std::string_view s) {
             case '\t': out += "\\t"; break;
             default:
                 if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-                else out += char(c);  // strings from the file are passed through byte for byte
+                else out += char(c);
         }
     }
     return out + "\"";

@@ -11,7 +11,7 @@ namespace pe::cli {
 
 void add_synth(CLI::App& app) {
     struct Args {
-        std::string shape = "tiny", dtype = "f32", out;
+        std::string shape = "tiny", dtype = "f32", tokenizer, out;
         uint64_t seed = 0;
     };
     auto args = std::make_shared<Args>();
@@ -23,6 +23,7 @@ void add_synth(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--seed", args->seed, "random seed; the same seed gives the same values in every dtype")
         ->capture_default_str();
+    cmd->add_option("--tokenizer", args->tokenizer, "tokenizer.json whose tokenizer.ggml.* keys to add (for --text)");
     cmd->add_option("out", args->out, "output .gguf path")->required();
     cmd->callback([args] {
         const auto shape = model::synth_shape(args->shape);
@@ -30,7 +31,7 @@ void add_synth(CLI::App& app) {
         const auto dtype = gguf::tensor_type_from_name(args->dtype);
         if (!dtype || *dtype == gguf::TensorType::q6_k)
             throw_bad_input("", "--dtype", "'" + args->dtype + "', expected f32, f16, bf16, q8_0 or q4_0");
-        model::write_synthetic_gguf(args->out, {*shape, *dtype, args->seed});
+        model::write_synthetic_gguf(args->out, {*shape, *dtype, args->seed, args->tokenizer});
     });
 }
 

@@ -156,14 +156,7 @@ void add_metadata(gguf::Writer& w, const HfConfig& c, const GgufVocab& vocab, Te
     if (c.rope_base != 10000.0) w.add_f32(names::rope_freq_base, float(c.rope_base));
     w.add_u32(names::file_type_key, file_type_of(weight_type));
     if (weight_type == TensorType::q8_0) w.add_u32(quantization_version_key, ggml_quant_version);
-    w.add_string("tokenizer.ggml.model", "gpt2");
-    w.add_string("tokenizer.ggml.pre", "olmo");  // spec §4.5: the hash of this tokenizer maps to "olmo"
-    w.add_string_array("tokenizer.ggml.tokens", vocab.tokens);
-    w.add_i32_array("tokenizer.ggml.token_type", vocab.types);
-    w.add_string_array("tokenizer.ggml.merges", vocab.merges);
-    w.add_u32("tokenizer.ggml.bos_token_id", c.bos_token_id);
-    w.add_u32("tokenizer.ggml.eos_token_id", c.eos_token_id);
-    w.add_u32("tokenizer.ggml.unknown_token_id", c.eos_token_id);  // Pythia's unk_token is <|endoftext|>
+    add_tokenizer_keys(w, vocab, c.bos_token_id, c.eos_token_id);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "engine/convert/input_file.hpp"
 #include "engine/error.hpp"
+#include "engine/gguf/writer.hpp"
 
 namespace pe::convert {
 
@@ -108,6 +109,17 @@ GgufVocab parse_hf_tokenizer(std::string_view json, uint32_t n_vocab, const std:
 
 GgufVocab read_hf_tokenizer(const std::string& path, uint32_t n_vocab) {
     return parse_hf_tokenizer(read_text_file(path), n_vocab, path);
+}
+
+void add_tokenizer_keys(gguf::Writer& w, const GgufVocab& vocab, uint32_t bos_token_id, uint32_t eos_token_id) {
+    w.add_string("tokenizer.ggml.model", "gpt2");
+    w.add_string("tokenizer.ggml.pre", "olmo");  // spec §4.5: the hash of this tokenizer maps to "olmo"
+    w.add_string_array("tokenizer.ggml.tokens", vocab.tokens);
+    w.add_i32_array("tokenizer.ggml.token_type", vocab.types);
+    w.add_string_array("tokenizer.ggml.merges", vocab.merges);
+    w.add_u32("tokenizer.ggml.bos_token_id", bos_token_id);
+    w.add_u32("tokenizer.ggml.eos_token_id", eos_token_id);
+    w.add_u32("tokenizer.ggml.unknown_token_id", eos_token_id);  // Pythia's unk_token is <|endoftext|>
 }
 
 }  // namespace pe::convert

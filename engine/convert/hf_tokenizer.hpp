@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+namespace pe::gguf { class Writer; }
+
 namespace pe::convert {
 
 // llama.cpp's llama_token_type values, as stored in tokenizer.ggml.token_type.
@@ -20,5 +22,10 @@ struct GgufVocab {
 
 GgufVocab parse_hf_tokenizer(std::string_view json, uint32_t n_vocab, const std::string& file);
 GgufVocab read_hf_tokenizer(const std::string& path, uint32_t n_vocab);
+
+// The tokenizer.ggml.* keys llama.cpp writes for GPT-NeoX (§2.1): model "gpt2", pre "olmo",
+// tokens, token_type, merges, bos/eos ids and unknown = eos (Pythia's unk_token is <|endoftext|>).
+// Shared by convert and synth.
+void add_tokenizer_keys(gguf::Writer& w, const GgufVocab& vocab, uint32_t bos_token_id, uint32_t eos_token_id);
 
 }  // namespace pe::convert

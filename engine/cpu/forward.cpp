@@ -12,9 +12,9 @@ const float* f32(const model::Weight& w) { return reinterpret_cast<const float*>
 
 }  // namespace
 
-std::vector<float> forward_hidden(const model::Model& model, std::span<const int32_t> ids,
+std::vector<float> forward_hidden(const Weights& weights, std::span<const int32_t> ids,
                                   int n_threads) {
-    const model::HParams& hp = model.hparams();
+    const model::HParams& hp = weights.hparams;
     const int64_t T = int64_t(ids.size()), C = hp.n_embd, F = hp.n_ff;
     const int64_t H = hp.n_head, D = hp.head_dim(), R = hp.n_rot;
 
@@ -27,8 +27,8 @@ std::vector<float> forward_hidden(const model::Model& model, std::span<const int
     std::vector<float> mlp_out(size_t(T * C));       // (T, C)
     const int64_t n = T * C;
 
-    embed(model.token_embd, ids, x.data());
-    for (const model::LayerWeights& l : model.layers) {
+    embed(weights.token_embd, ids, x.data());
+    for (const model::LayerWeights& l : weights.layers) {
         // Attention branch on ln1(x).
         layernorm(x.data(), f32(l.attn_norm_w), f32(l.attn_norm_b), ln.data(), T, C, hp.norm_eps);
         matmul(ln.data(), l.qkv_w, f32(l.qkv_b), qkv.data(), T, n_threads);
@@ -47,14 +47,19 @@ std::vector<float> forward_hidden(const model::Model& model, std::span<const int
         if (hp.parallel_residual) add(mlp_out.data(), attn_out.data(), mlp_out.data(), n);
         add(mlp_out.data(), x.data(), x.data(), n);
     }
-    layernorm(x.data(), f32(model.output_norm_w), f32(model.output_norm_b), x.data(), T, C,
+    layernorm(x.data(), f32(weights.output_norm_w), f32(weights.output_norm_b), x.data(), T, C,
               hp.norm_eps);
     return x;
 }
 
-void unembed(const model::Model& model, const float* hidden, int64_t n_rows, float* logits,
+std::vector<float> forward_hidden(const model::Model& model, std::span<const int32_t> ids,
+                                  int n_threads) {
+    return forward_hidden(Weights::view(model), ids, n_threads);
+}
+
+void unembed(const Weights& weights, const float* hidden, int64_t n_rows, float* logits,
              int n_threads) {
-    matmul(hidden, model.output, nullptr, logits, n_rows, n_threads);
+    matmul(hidden, weights.output, nullptr, logits, n_rows, n_threads);
 }
 
 }  // namespace pe::cpu

@@ -5,17 +5,21 @@
 #include <span>
 #include <vector>
 
+#include "engine/cpu/weights.hpp"
 #include "engine/model/model.hpp"
 
 namespace pe::cpu {
 
 // Hidden states after the final layernorm, (T, C), for `ids` at positions 0..T-1. The caller
 // checks 1 <= T <= n_ctx and 0 <= ids[t] < n_vocab. n_threads <= 0: all hardware threads.
+std::vector<float> forward_hidden(const Weights& weights, std::span<const int32_t> ids,
+                                  int n_threads);
+// The same on the model's own tensors (Weights::view).
 std::vector<float> forward_hidden(const model::Model& model, std::span<const int32_t> ids,
                                   int n_threads);
 
 // logits (n_rows, Vp) = hidden (n_rows, C) · output.weightᵀ (no bias: Pythia's embed_out has none).
-void unembed(const model::Model& model, const float* hidden, int64_t n_rows, float* logits,
+void unembed(const Weights& weights, const float* hidden, int64_t n_rows, float* logits,
              int n_threads);
 
 }  // namespace pe::cpu

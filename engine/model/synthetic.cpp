@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "engine/convert/hf_tokenizer.hpp"
 #include "engine/gguf/writer.hpp"
 #include "engine/model/gptneox_names.hpp"
 #include "engine/model/quant.hpp"
@@ -136,6 +137,8 @@ void write_synthetic_gguf(const std::string& path, const SynthOptions& options) 
     w.add_u32(names::head_count, hp.n_head);
     w.add_bool(names::use_parallel_residual, true);
     w.add_f32(names::layer_norm_epsilon, hp.norm_eps);
+    if (!options.tokenizer_json.empty())  // bos = eos = 0 as in every Pythia config (§1.8)
+        convert::add_tokenizer_keys(w, convert::read_hf_tokenizer(options.tokenizer_json, hp.n_vocab), 0, 0);
 
     const std::vector<TensorPlan> tensors = plan(hp);
     for (const auto& t : tensors)

@@ -27,6 +27,7 @@ struct SynthOptions {
     SynthShape shape;
     gguf::TensorType dtype = gguf::TensorType::f32;  // of the 2-D weights; norms and biases are f32
     uint64_t seed = 0;
+    std::string tokenizer_json;  // non-empty: also write its tokenizer.ggml.* keys (as convert does)
 };
 
 // Weight scales, chosen so activations stay O(1) and logits are spread (std ≈ 2), not uniform:

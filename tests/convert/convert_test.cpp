@@ -286,6 +286,52 @@ BOOST_AUTO_TEST_CASE(sharded_safetensors_give_the_same_gguf, *boost::unit_test::
     expect_convert_error(dir, {"model-00001-of-00002.safetensors", "gpt_neox.extra", "not in this shard"});
 }
 
+// pytorch_model.bin.index.json over two crafted torch zips: the second is ZIP64 and keeps its tensors
+// in one shared storage at increasing offsets, as torch does for views of one buffer.
+BOOST_AUTO_TEST_CASE(sharded_bin_zip64_shared_storage_give_the_same_gguf, *boost::unit_test::precondition(needs_shared)) {
+    const Fixture16 f;
+    const fs::path dir = pe::test::make_hf_folder("cv_binshard", fixture(), {});
+    std::string map;
+    std::vector<std::pair<std::string, std::string>> shard_entries[2];
+    std::string shared_storage;
+    const std::string pickles[2] = {
+        pe::test::state_dict_pickle([&](pe::test::Pickle& p) {
+            int key = 0;
+            for (const auto& [name, t] : f.t) {
+                if (name.find("layers.2") != std::string::npos) continue;
+                std::vector<uint32_t> shape(t.shape.begin(), t.shape.end()), stride(shape.size(), 1);
+                for (size_t k = shape.size(); k-- > 1;) stride[k - 1] = stride[k] * shape[k];
+                p.tensor_entry(name, "HalfStorage", std::to_string(key), uint32_t(t.numel()), 0, shape, stride);
+                shard_entries[0].push_back({"shard1/data/" + std::to_string(key++), std::string(f.bytes(name))});
+                map += std::string(map.empty() ? "" : ",") + "\"" + name + "\":\"pytorch_model-00001-of-00002.bin\"";
+            }
+        }),
+        pe::test::state_dict_pickle([&](pe::test::Pickle& p) {
+            std::vector<std::pair<std::string, const pe::convert::SourceTensor*>> mine;
+            for (const auto& [name, t] : f.t)
+                if (name.find("layers.2") != std::string::npos) mine.push_back({name, &t});
+            uint64_t total = 0;
+            for (const auto& m : mine) total += m.second->numel();
+            for (const auto& [name, t] : mine) {
+                std::vector<uint32_t> shape(t->shape.begin(), t->shape.end()), stride(shape.size(), 1);
+                for (size_t k = shape.size(); k-- > 1;) stride[k - 1] = stride[k] * shape[k];
+                p.tensor_entry(name, "HalfStorage", "0", uint32_t(total), uint32_t(shared_storage.size() / 2), shape, stride);
+                shared_storage += std::string(f.bytes(name));
+                map += ",\"" + name + "\":\"pytorch_model-00002-of-00002.bin\"";
+            }
+        })};
+    shard_entries[0].insert(shard_entries[0].begin(), {"shard1/data.pkl", pickles[0]});
+    pe::test::write_file(dir / "pytorch_model-00001-of-00002.bin", pe::test::make_stored_zip(shard_entries[0]));
+    pe::test::write_file(dir / "pytorch_model-00002-of-00002.bin",
+                         pe::test::make_stored_zip({{"shard2/data.pkl", pickles[1]}, {"shard2/data/0", shared_storage},
+                                                    {"shard2/byteorder", "little"}}, true));
+    pe::test::write_file(dir / "pytorch_model.bin.index.json", "{\"weight_map\":{" + map + "}}");
+    const fs::path sharded = convert_folder(dir, "out.gguf", std::nullopt, "EleutherAI/tiny-neox");
+    const fs::path single = convert_folder(pe::test::make_hf_folder("cv_binsingle", fixture(), {"model.safetensors"}),
+                                           "out.gguf", std::nullopt, "EleutherAI/tiny-neox");
+    require_same_gguf(sharded, single);
+}
+
 BOOST_AUTO_TEST_CASE(other_dtypes_dequantize_within_tolerance, *boost::unit_test::precondition(needs_shared)) {
     const fs::path dir = pe::test::make_hf_folder("cv_dtypes", fixture(), {"model.safetensors"});
     const Reader ref = Reader::open(convert_folder(dir, "f32.gguf", TensorType::f32).string());

@@ -34,26 +34,40 @@ std::string read_file(const fs::path& p) {
     return ss.str();
 }
 
-std::string make_stored_zip(const std::vector<std::pair<std::string, std::string>>& entries) {
+std::string make_stored_zip(const std::vector<std::pair<std::string, std::string>>& entries, bool zip64) {
+    const uint64_t big = 0xffffffff;
     std::string out, central;
     for (const auto& [name, data] : entries) {
         const uint64_t local_offset = out.size();
+        std::string extra;  // ZIP64 extended information: size, compressed size, local header offset
+        if (zip64) {
+            put(extra, 0x0001, 2); put(extra, 24, 2);
+            put(extra, data.size(), 8); put(extra, data.size(), 8); put(extra, local_offset, 8);
+        }
         // local file header (APPNOTE 4.3.7); CRC left 0, which readers of stored torch entries ignore
-        put(out, 0x04034b50, 4); put(out, 20, 2); put(out, 0, 2); put(out, 0, 2); put(out, 0, 2); put(out, 0, 2);
-        put(out, 0, 4); put(out, data.size(), 4); put(out, data.size(), 4); put(out, name.size(), 2); put(out, 0, 2);
-        out += name;
-        out += data;
+        put(out, 0x04034b50, 4); put(out, zip64 ? 45 : 20, 2); put(out, 0, 2); put(out, 0, 2); put(out, 0, 2); put(out, 0, 2);
+        put(out, 0, 4); put(out, zip64 ? big : data.size(), 4); put(out, zip64 ? big : data.size(), 4);
+        put(out, name.size(), 2); put(out, extra.size(), 2);
+        out += name + extra + data;
         // central directory header (4.3.12)
-        put(central, 0x02014b50, 4); put(central, 20, 2); put(central, 20, 2); put(central, 0, 2); put(central, 0, 2);
-        put(central, 0, 2); put(central, 0, 2); put(central, 0, 4); put(central, data.size(), 4); put(central, data.size(), 4);
-        put(central, name.size(), 2); put(central, 0, 2); put(central, 0, 2); put(central, 0, 2); put(central, 0, 2);
-        put(central, 0, 4); put(central, local_offset, 4);
-        central += name;
+        put(central, 0x02014b50, 4); put(central, 45, 2); put(central, zip64 ? 45 : 20, 2); put(central, 0, 2); put(central, 0, 2);
+        put(central, 0, 2); put(central, 0, 2); put(central, 0, 4);
+        put(central, zip64 ? big : data.size(), 4); put(central, zip64 ? big : data.size(), 4);
+        put(central, name.size(), 2); put(central, extra.size(), 2); put(central, 0, 2); put(central, 0, 2); put(central, 0, 2);
+        put(central, 0, 4); put(central, zip64 ? big : local_offset, 4);
+        central += name + extra;
     }
     const uint64_t cd_offset = out.size();
     out += central;
-    put(out, 0x06054b50, 4); put(out, 0, 2); put(out, 0, 2); put(out, entries.size(), 2); put(out, entries.size(), 2);
-    put(out, central.size(), 4); put(out, cd_offset, 4); put(out, 0, 2);
+    if (zip64) {
+        const uint64_t record_offset = out.size();
+        put(out, 0x06064b50, 4); put(out, 44, 8); put(out, 45, 2); put(out, 45, 2); put(out, 0, 4); put(out, 0, 4);
+        put(out, entries.size(), 8); put(out, entries.size(), 8); put(out, central.size(), 8); put(out, cd_offset, 8);
+        put(out, 0x07064b50, 4); put(out, 0, 4); put(out, record_offset, 8); put(out, 1, 4);
+    }
+    put(out, 0x06054b50, 4); put(out, 0, 2); put(out, 0, 2);
+    put(out, zip64 ? 0xffff : entries.size(), 2); put(out, zip64 ? 0xffff : entries.size(), 2);
+    put(out, zip64 ? big : central.size(), 4); put(out, zip64 ? big : cd_offset, 4); put(out, 0, 2);
     return out;
 }
 

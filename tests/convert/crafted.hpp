@@ -15,8 +15,10 @@ std::vector<std::byte> to_bytes(const std::string& s);
 void write_file(const std::filesystem::path& p, const std::string& bytes);
 std::string read_file(const std::filesystem::path& p);
 
-// A ZIP with every entry stored (method 0), sizes in the local headers, no ZIP64.
-std::string make_stored_zip(const std::vector<std::pair<std::string, std::string>>& entries);
+// A ZIP with every entry stored (method 0), sizes in the local headers. With `zip64`, every size,
+// offset and count that ZIP64 can move is moved into ZIP64 records (APPNOTE 4.3.14, 4.5.3), the way
+// torch's writer stores archives over 4 GiB.
+std::string make_stored_zip(const std::vector<std::pair<std::string, std::string>>& entries, bool zip64 = false);
 
 // Pickle opcodes, protocol 2, appended one by one.
 struct Pickle {

@@ -3,9 +3,12 @@
 // within stated tolerances, and bad requests rejected. The HF-logits check is fixture_test.cpp.
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <map>
 
+#include "engine/cpu/forward.hpp"
+#include "engine/cpu/weights.hpp"
 #include "engine/error.hpp"
 #include "engine/half.hpp"
 #include "engine/model/backend.hpp"
@@ -23,7 +26,7 @@ const pe::model::Model& synthetic(TensorType dtype) {
     if (auto it = models.find(dtype); it != models.end()) return it->second;
     static const auto dir = pe::test::scratch_dir("cpu_synthetic");
     const auto path = (dir / ("tiny-" + std::string(pe::gguf::type_traits(dtype).name) + ".gguf")).string();
-    pe::model::write_synthetic_gguf(path, {*pe::model::synth_shape("tiny"), dtype, 7});
+    pe::model::write_synthetic_gguf(path, {*pe::model::synth_shape("tiny"), dtype, 7, ""});
     return models.emplace(dtype, pe::model::Model::load(path)).first->second;
 }
 
@@ -53,6 +56,19 @@ BOOST_AUTO_TEST_CASE(causal_prefix_and_threads_give_identical_bits) {
     BOOST_TEST(full[32].next_id.value() == ids[33]);
     // Non-degenerate logits: the synthetic scales spread them (logsumexp well above log(Vp) = 10.8).
     BOOST_TEST(full[0].max - full[0].probe[0] > 1.0f);
+}
+
+BOOST_AUTO_TEST_CASE(unpacked_weights_give_identical_bits) {
+    const auto ids = test_ids(21);
+    for (TensorType type : {TensorType::f16, TensorType::q8_0}) {
+        const auto& m = synthetic(type);
+        const auto on_the_fly = pe::cpu::forward_hidden(m, ids, 2);
+        const auto unpacked = pe::cpu::Weights::unpacked(m, 1ull << 30, 2);
+        BOOST_TEST(unpacked.unpacked_bytes() == 4u * 128u * (3 * (3 * 128 + 128 + 2 * 512) + 50304));
+        BOOST_TEST(std::memcmp(pe::cpu::forward_hidden(unpacked, ids, 2).data(), on_the_fly.data(),
+                               on_the_fly.size() * sizeof(float)) == 0);
+        BOOST_TEST(pe::cpu::Weights::unpacked(m, 1000, 2).unpacked_bytes() == 0u);  // over budget: views
+    }
 }
 
 BOOST_AUTO_TEST_CASE(score_agrees_with_probe) {

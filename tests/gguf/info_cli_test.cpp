@@ -39,6 +39,7 @@ std::string write_model(const std::filesystem::path& dir) {
     Writer w(path);
     w.add_string("general.architecture", "gptneox");
     w.add_string("general.name", "tiny-neox");
+    w.add_string("general.description", "caf\xc3\xa9 \xff\"q\"\n");  // valid UTF-8, a stray byte, quotes
     w.add_u32("general.file_type", 1);
     w.add_u32("gptneox.context_length", 2048);
     w.add_u32("gptneox.embedding_length", 64);
@@ -101,6 +102,7 @@ BOOST_AUTO_TEST_CASE(json_report) {
     BOOST_TEST(uint64_t(doc["tokenizer"]["n_tokens"]) == 4u);
     BOOST_TEST(uint64_t(doc["tokenizer"]["eos_token_id"]) == 3u);
     BOOST_TEST(std::string_view(doc["general"]["general.name"]) == "tiny-neox");
+    BOOST_TEST(std::string_view(doc["general"]["general.description"]) == "caf\xc3\xa9 \xef\xbf\xbd\"q\"\n");
     simdjson::dom::array tensors = doc["tensors"];
     BOOST_REQUIRE(tensors.size() == 3u);
     BOOST_TEST(std::string_view(tensors.at(2)["type"]) == "Q8_0");
