@@ -103,6 +103,10 @@ void Bpe::merge_word(std::string_view bytes, std::vector<int32_t>& out) const {
         push(pos);
     }
     for (int32_t i = 0; i >= 0; i = symbols[size_t(i)].next) out.push_back(symbols[size_t(i)].id);
+    if (symbols.capacity() > (size_t(1) << 16)) {  // a huge word: do not keep its buffers per thread
+        symbols = {};
+        heap = {};
+    }
 }
 
 }  // namespace pe::tokenizer
