@@ -1,13 +1,110 @@
-// pythia-eval bench: placeholder until issue #4 lands.
+// pythia-eval bench: prompt-processing throughput of the Vulkan backend and the CPU reference in one
+// run (issue #4), in two shapes: pp512 (512-token sequences, a log-prob at the last position only)
+// and pp512-all (log-probs at every position). Tokens are fixed-seed random ids; a short warm-up
+// pass (pipeline compilation, first allocations) is not timed.
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/backend_select.hpp"
 #include "cli/commands.hpp"
+#include "cli/model_source.hpp"
 #include "engine/error.hpp"
+#include "engine/model/model.hpp"
 
 namespace pe::cli {
+namespace {
+
+struct Args {
+    std::string model, backends = "vulkan,cpu", device;
+    int threads = 0, seqs = 4, len = 512;
+    bool json = false;
+};
+
+struct Run {
+    std::string backend, device, shape;
+    double tokens_per_s;
+};
+
+model::Batch make_batch(const model::HParams& hp, int n_seqs, int len, bool all_positions) {
+    std::mt19937 rng(1234);
+    const uint32_t usable = std::min<uint32_t>(hp.n_vocab, 50277);  // real token ids only
+    std::uniform_int_distribution<int32_t> dist(0, int32_t(usable) - 1);
+    model::Batch batch;
+    for (int s = 0; s < n_seqs; ++s) {
+        model::ScoreRequest r;
+        for (int t = 0; t < len; ++t) r.input.push_back(dist(rng));
+        if (all_positions) {
+            r.targets.assign(r.input.begin() + 1, r.input.end());
+            r.targets.push_back(dist(rng));
+        } else {
+            r.targets.push_back(dist(rng));
+        }
+        batch.requests.push_back(std::move(r));
+    }
+    return batch;
+}
+
+std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= s.size()) {
+        const size_t end = std::min(s.find(',', start), s.size());
+        if (end > start) out.push_back(s.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+void run(const Args& a) {
+    if (a.len < 2 || a.seqs < 1) throw_bad_input("", "--len/--seqs", "need --len >= 2 and --seqs >= 1");
+    const model::Model model = model::Model::load(resolve_model(a.model));
+    if (uint32_t(a.len) > model.hparams().n_ctx)
+        throw_bad_input("", "--len", fmt::format("{} exceeds the context length {}", a.len, model.hparams().n_ctx));
+    std::vector<Run> runs;
+    for (const std::string& name : split(a.backends)) {
+        auto backend = make_backend(name, model, {.n_threads = a.threads, .device = a.device});
+        backend->score(make_batch(model.hparams(), 1, 16, true));  // warm-up, not timed
+        for (bool all : {false, true}) {
+            const model::Batch batch = make_batch(model.hparams(), a.seqs, a.len, all);
+            const auto t0 = std::chrono::steady_clock::now();
+            backend->score(batch);
+            const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            const std::string shape = fmt::format("pp{}{}", a.len, all ? "-all" : "");
+            runs.push_back({backend->name(), backend->device_name(), shape, double(a.seqs) * a.len / s});
+            if (!a.json)
+                fmt::print("{:<8} {:<40} {:<12} {:>10.1f} tokens/s\n", runs.back().backend, runs.back().device,
+                           shape, runs.back().tokens_per_s);
+        }
+    }
+    if (a.json) {
+        std::string out = "{\"model\": \"" + model.name() + "\", \"runs\": [";
+        for (size_t i = 0; i < runs.size(); ++i)
+            out += fmt::format("{}{{\"backend\": \"{}\", \"device\": \"{}\", \"shape\": \"{}\", \"tokens_per_s\": {:.2f}}}",
+                               i ? ", " : "", runs[i].backend, runs[i].device, runs[i].shape, runs[i].tokens_per_s);
+        out += "]}\n";
+        std::fwrite(out.data(), 1, out.size(), stdout);
+    }
+}
+
+}  // namespace
 
 void add_bench(CLI::App& app) {
-    auto* cmd = app.add_subcommand("bench", "(not yet available: issue #4)");
-    cmd->allow_extras();
-    cmd->callback([] { throw pe::Error(pe::ErrorKind::unsupported, "", "bench", "not implemented yet (issue #4)"); });
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("bench", "Prompt-processing tokens/s of the Vulkan and CPU backends (pp512, pp512-all)");
+    cmd->add_option("--model", args->model, "model .gguf, or a Hugging Face GPT-NeoX folder")->required();
+    cmd->add_option("--backends", args->backends, "comma-separated backends to measure")->capture_default_str();
+    cmd->add_option("--device", args->device, "Vulkan device number (see `pythia-eval devices`)");
+    cmd->add_option("--threads", args->threads, "CPU threads (0: all)")->capture_default_str();
+    cmd->add_option("--seqs", args->seqs, "sequences per measurement")->capture_default_str();
+    cmd->add_option("--len", args->len, "tokens per sequence")->capture_default_str();
+    cmd->add_flag("--json", args->json, "print JSON");
+    cmd->callback([args] { run(*args); });
 }
 
 }  // namespace pe::cli

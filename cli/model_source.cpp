@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include "engine/convert/checkpoint.hpp"
@@ -64,9 +65,14 @@ std::string cached_gguf_path(const std::string& hf_dir, const ModelSourceOptions
 std::string resolve_model(const std::string& arg, const ModelSourceOptions& opts) {
     std::error_code ec;
     if (fs::is_regular_file(arg, ec)) {
-        if (fs::path(arg).extension() != ".gguf")
-            throw_bad_input(arg, "--model", "expected a .gguf file or a Hugging Face model folder");
-        return arg;
+        // Judged by the magic, not the extension; the GGUF reader validates the rest.
+        char magic[4] = {};
+        if (std::FILE* f = std::fopen(arg.c_str(), "rb")) {
+            const size_t got = std::fread(magic, 1, 4, f);
+            std::fclose(f);
+            if (got == 4 && std::memcmp(magic, "GGUF", 4) == 0) return arg;
+        }
+        throw_bad_input(arg, "--model", "not a GGUF file; expected a .gguf or a Hugging Face model folder");
     }
     if (!fs::is_directory(arg, ec)) throw_io(arg, "--model: no such file or folder");
     if (!fs::exists(fs::path(arg) / "config.json"))

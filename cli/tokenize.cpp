@@ -277,7 +277,9 @@ void bench(const TokenizeOptions& o, const Tokenizer& tok, const std::vector<std
 
 void add_tokenize(CLI::App& app) {
     auto o = std::make_shared<TokenizeOptions>();
-    auto* cmd = app.add_subcommand("tokenize", "Text to GPT-NeoX token ids (HF-identical) and back, stdin to stdout");
+    auto* cmd = app.add_subcommand("tokenize", "Text to GPT-NeoX token ids (HF-identical) and back, stdin to stdout. "
+                                               "Input must be valid UTF-8: other bytes are an error naming the line and byte, "
+                                               "as HF (Python) refuses them");
     auto* model = cmd->add_option("--model", o->model, "A .gguf with tokenizer.ggml.* keys, or an HF model folder");
     auto* tok = cmd->add_option("--tokenizer", o->tokenizer_json, "An HF tokenizer.json");
     model->excludes(tok);

@@ -173,12 +173,15 @@ Ref Vm::make_global(const std::string& module, const std::string& name) {
         g->global = Global::ordered_dict;
     } else if (module == "torch._utils" && name == "_rebuild_tensor_v2") {
         g->global = Global::rebuild_tensor_v2;
-    } else if (module == "torch" && (name == "FloatStorage" || name == "HalfStorage" ||
-                                     name == "BFloat16Storage" || name == "BoolStorage")) {
+    } else if (module == "torch" && (name == "FloatStorage" || name == "HalfStorage" || name == "BFloat16Storage" ||
+                                     name == "BoolStorage" || name == "ByteStorage")) {
+        // Bool and Byte only ever hold the causal-mask buffers that are skipped (older transformers
+        // saved attention.bias as either).
         g->global = Global::storage_class;
         g->dtype = name == "FloatStorage" ? SourceDType::f32
                    : name == "HalfStorage" ? SourceDType::f16
-                   : name == "BFloat16Storage" ? SourceDType::bf16 : SourceDType::boolean;
+                   : name == "BFloat16Storage" ? SourceDType::bf16
+                   : name == "BoolStorage" ? SourceDType::boolean : SourceDType::u8;
     } else {
         fail_unsupported("unsupported pickle global " + module + "." + name +
                          " (only plain state dicts of float16/bfloat16/float32 tensors are read)");

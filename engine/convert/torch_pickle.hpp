@@ -1,7 +1,7 @@
 // A strict pickle reader for torch.save state dicts (data.pkl inside a torch zip checkpoint).
 // Nothing is executed: it understands only the opcodes torch writes for an OrderedDict of tensors
 // and the globals collections.OrderedDict, torch._utils._rebuild_tensor_v2 and
-// torch.{Float,Half,BFloat16,Bool}Storage; anything else is a pe::Error naming it.
+// torch.{Float,Half,BFloat16,Bool,Byte}Storage; anything else is a pe::Error naming it.
 // Opcode meanings: CPython Lib/pickletools.py; torch layout: torch/serialization.py (_save).
 #pragma once
 

@@ -28,12 +28,14 @@ public:
     void split(std::string_view text, std::vector<Piece>& out) const;
 
 private:
-    struct Candidate {
-        std::string content;
-        int32_t id;
+    // A byte trie of the tokens' contents: walking it from a position visits every token that
+    // starts there, so the last token seen on the walk is the longest match.
+    struct Node {
+        int32_t token_id = -1;
+        std::vector<std::pair<uint8_t, int32_t>> children;  // few per node: linear search
     };
-    // Candidates by first byte, longest first, so the first hit at a position is the longest.
-    std::array<std::vector<Candidate>, 256> by_first_byte_;
+    std::vector<Node> nodes_;
+    std::array<int32_t, 256> root_children_;  // first byte -> node, -1 if no token starts so
     size_t n_tokens_ = 0;
 };
 

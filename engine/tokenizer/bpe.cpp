@@ -17,7 +17,9 @@ Bpe::Bpe(const Vocabulary& vocab) {
     }
     merges_.reserve(vocab.merges.size());
     for (size_t rank = 0; rank < vocab.merges.size(); ++rank) {
-        const auto& [left, right] = vocab.merges[rank];
+        // Named references, not a structured binding: clang 14 cannot capture those in a lambda.
+        const std::string& left = vocab.merges[rank].first;
+        const std::string& right = vocab.merges[rank].second;
         auto field = vocab.merges_field + "[" + std::to_string(rank) + "]";
         auto find = [&](const std::string& token) {
             auto it = vocab.bpe_ids.find(token);
@@ -101,6 +103,10 @@ void Bpe::merge_word(std::string_view bytes, std::vector<int32_t>& out) const {
         push(pos);
     }
     for (int32_t i = 0; i >= 0; i = symbols[size_t(i)].next) out.push_back(symbols[size_t(i)].id);
+    if (symbols.capacity() > (size_t(1) << 16)) {  // a huge word: do not keep its buffers per thread
+        symbols = {};
+        heap = {};
+    }
 }
 
 }  // namespace pe::tokenizer

@@ -69,7 +69,9 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text) const {
             continue;
         }
         // Step 1b: NFC per piece, then the normalized added tokens (the runs of spaces).
-        std::string normalized = nfc(raw.text);
+        std::string composed;
+        std::string_view normalized = raw.text;
+        if (!is_ascii(raw.text)) normalized = composed = nfc(raw.text);
         pieces.clear();
         impl_->normalized_tokens.split(normalized, pieces);
         for (const Piece& piece : pieces) {

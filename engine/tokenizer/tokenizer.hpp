@@ -26,10 +26,11 @@ public:
     ~Tokenizer();
 
     // No special tokens added (lm-eval's add_special_tokens=False). Thread-safe.
-    // `text` must be valid UTF-8: HF's tokenizers only accepts Rust/Python strings, which cannot
-    // hold anything else (Python raises UnicodeEncodeError for lone surrogates), so ill-formed
-    // input throws pe::Error (bad_input, field "text", offset = first bad byte) instead of being
-    // silently replaced with ids HF would never give.
+    // `text` must be valid UTF-8. HF's Rust core only ever sees valid Unicode (a Rust &str):
+    // its Python binding refuses other input (UnicodeEncodeError for lone surrogates), its Node
+    // binding silently turns it into U+FFFD first. lm-eval is Python, so we refuse too: ill-formed
+    // input throws pe::Error (bad_input, field "text", offset = first bad byte) rather than give
+    // ids no published number was computed from.
     std::vector<int32_t> encode(std::string_view text) const;
     // Inverse of encode up to NFC, as HF's ByteLevel decoder: tokens -> bytes, then invalid UTF-8
     // (a split multi-byte character) becomes U+FFFD per maximal bad sequence. Added tokens give

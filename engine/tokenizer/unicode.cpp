@@ -62,10 +62,14 @@ std::optional<size_t> find_invalid_utf8(std::string_view text) {
     return std::nullopt;
 }
 
-std::string nfc(std::string_view text) {
+bool is_ascii(std::string_view text) {
     bool ascii = true;
     for (char c : text) ascii &= uint8_t(c) < 0x80;
-    if (ascii) return std::string(text);  // ASCII is its own NFC
+    return ascii;
+}
+
+std::string nfc(std::string_view text) {
+    if (is_ascii(text)) return std::string(text);
     utf8proc_uint8_t* out = nullptr;
     auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
                           utf8proc_ssize_t(text.size()), &out, utf8proc_option_t(UTF8PROC_STABLE | UTF8PROC_COMPOSE));

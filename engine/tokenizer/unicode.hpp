@@ -15,6 +15,7 @@ std::optional<size_t> find_invalid_utf8(std::string_view text);
 
 // Unicode NFC of valid UTF-8 text (utf8proc's tables, no hand-made ones).
 std::string nfc(std::string_view text);
+bool is_ascii(std::string_view text);  // then text is its own NFC, and nfc() can be skipped
 
 // Bytes -> valid UTF-8, each maximal ill-formed subsequence replaced by one U+FFFD: the rule of
 // Rust's String::from_utf8_lossy, which HF's ByteLevel decoder ends with.

@@ -86,6 +86,9 @@ BOOST_AUTO_TEST_CASE(model_folder_is_converted_once_and_cached, *boost::unit_tes
     const Run not_model = run_cli("forward --model " + cache.string() + " --ids 1", cache, env);
     BOOST_TEST(not_model.status == 1);
     BOOST_TEST(not_model.err.find("config.json") != std::string::npos, not_model.err);
+    const Run not_gguf = run_cli("forward --model " + (dir / "config.json").string() + " --ids 1", cache, env);
+    BOOST_TEST(not_gguf.status == 1);
+    BOOST_TEST(not_gguf.err.find("not a GGUF file") != std::string::npos, not_gguf.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -118,9 +118,11 @@ BOOST_AUTO_TEST_CASE(pickle_reads_a_crafted_state_dict) {
     const std::string pkl = pe::test::state_dict_pickle([](pe::test::Pickle& p) {
         p.tensor_entry("a", "FloatStorage", "0", 6, 0, {2, 3}, {3, 1});
         p.tensor_entry("b", "HalfStorage", "1", 10, 4, {3}, {1});
+        p.tensor_entry("mask", "ByteStorage", "2", 4, 0, {1, 1, 2, 2}, {4, 4, 2, 1});
     });
     const auto ts = parse_torch_pickle(pe::test::to_bytes(pkl), "ok.bin", "data.pkl");
-    BOOST_REQUIRE(ts.size() == 2u);
+    BOOST_REQUIRE(ts.size() == 3u);
+    BOOST_TEST(int(ts[2].dtype) == int(SourceDType::u8));
     BOOST_TEST(ts[0].name == "a");
     BOOST_TEST((ts[0].shape == std::vector<uint64_t>{2, 3}));
     BOOST_TEST((ts[0].stride == std::vector<uint64_t>{3, 1}));
@@ -133,9 +135,10 @@ BOOST_AUTO_TEST_CASE(pickle_reads_a_crafted_state_dict) {
     const fs::path dir = pe::test::scratch_dir("pickle_ok");
     pe::test::write_file(dir / "m.bin", pe::test::make_stored_zip({{"m/data.pkl", pkl},
                                                                    {"m/data/0", std::string(24, 'a')},
-                                                                   {"m/data/1", std::string(20, 'b')}}));
+                                                                   {"m/data/1", std::string(20, 'b')},
+                                                                   {"m/data/2", std::string(4, 'c')}}));
     const auto st = read_torch_checkpoint((dir / "m.bin").string());
-    BOOST_REQUIRE(st.size() == 2u);
+    BOOST_REQUIRE(st.size() == 3u);
     BOOST_TEST(st[1].n_bytes == 6u);
     BOOST_TEST(st[1].offset_bytes - st[0].offset_bytes > 24u);
 }
