@@ -14,6 +14,11 @@ Env eval_env() {
     return {{"XDG_CACHE_HOME", cache.string()}, {"HF_HOME", (cache / "hf").string()}, {"HF_HUB_OFFLINE", ""}};
 }
 
+std::string dump_ids(const results::Json& obj, const std::string& key) {
+    const auto* v = obj.find(key);
+    return v ? results::dump_python(*v, -1) : "(absent)";
+}
+
 void expect_same_metrics(const results::Json& want, const results::Json& got, const MetricTolerance& tol) {
     const auto* wr = want.find("results");
     const auto* gr = got.find("results");

@@ -19,6 +19,9 @@ struct MetricTolerance {
 };
 
 // Every task and metric of `want` is in `got`: acc/acc_norm identical, the rest within tolerance.
+// obj[key] written compactly, for comparing id lists.
+std::string dump_ids(const results::Json& obj, const std::string& key);
+
 void expect_same_metrics(const results::Json& want, const results::Json& got, const MetricTolerance& tol);
 
 }  // namespace pe::test
