@@ -7,13 +7,13 @@
 // for loading and never stored.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
+#define X_BINDING 0
 #define W_BINDING 1
 #define W_SCALE_BINDING 2
 #include "weights.glsl"
 
 const uint LANES = 8, TEAMS = 8, BM = 8, TN = 8;
 layout(local_size_x = 64) in;
-layout(std430, binding = 0) readonly buffer XBuf { vec4 x_data[]; };
 layout(std430, binding = 3) readonly buffer BiasBuf { float bias[]; };
 layout(std430, binding = 4) writeonly buffer YBuf { float y[]; };
 layout(push_constant) uniform Push { uint M, N, K4, ldy, y_col, has_bias; } p;

@@ -9,6 +9,7 @@
 // | reference: cpu::unembed_logprob (whose second pass is unembed_logprob_reduce)
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
+#define X_BINDING 0
 #define W_BINDING 1
 #define W_SCALE_BINDING 2
 #include "weights.glsl"
@@ -17,7 +18,6 @@
 const uint LANES = 8, TEAMS = 8, BM = 8, TN = 8, NPASS = 4;
 const float neg_big = -3.0e38;
 layout(local_size_x = 64) in;
-layout(std430, binding = 0) readonly buffer XBuf { vec4 x_data[]; };
 layout(std430, binding = 3) readonly buffer SlotBuf { uvec2 slots[]; };
 struct Partial { float m; float s; uint arg; float second; float target; uint pad0, pad1, pad2; };
 layout(std430, binding = 4) writeonly buffer PartBuf { Partial parts[]; };

@@ -39,7 +39,7 @@ public:
         for (size_t i = 0; i < batch.requests.size(); ++i) {
             const ScoreRequest& req = batch.requests[i];
             const std::string what = "score request " + std::to_string(i);
-            check_ids(req.input, what + " input");
+            check_sequence(req.input, what + " input");
             check_ids(req.targets, what + " targets");
             if (req.targets.size() > req.input.size())
                 throw_bad_input(model_.path(), what,
@@ -51,7 +51,7 @@ public:
     }
 
     std::vector<PositionProbe> probe(const ProbeRequest& req) override {
-        check_ids(req.ids, "probe ids");
+        check_sequence(req.ids, "probe ids");
         for (int32_t id : req.probe_ids)
             if (id < 0 || uint32_t(id) >= model_.hparams().n_vocab)
                 throw_bad_input(model_.path(), "probe id", out_of_vocab(id));
@@ -103,15 +103,18 @@ private:
         return out;
     }
 
+    // A sequence fed to the model: 1..n_ctx positions of valid ids.
+    void check_sequence(const std::vector<int32_t>& ids, const std::string& what) const {
+        if (ids.empty()) throw_bad_input(model_.path(), what, "empty sequence");
+        if (ids.size() > model_.hparams().n_ctx)
+            throw_bad_input(model_.path(), what,
+                            std::to_string(ids.size()) + " positions, more than the context length " +
+                                std::to_string(model_.hparams().n_ctx));
+        check_ids(ids, what);
+    }
+
     void check_ids(const std::vector<int32_t>& ids, const std::string& what) const {
         const HParams& hp = model_.hparams();
-        if (what.ends_with("input") || what == "probe ids") {
-            if (ids.empty()) throw_bad_input(model_.path(), what, "empty sequence");
-            if (ids.size() > hp.n_ctx)
-                throw_bad_input(model_.path(), what,
-                                std::to_string(ids.size()) + " positions, more than the context length " +
-                                    std::to_string(hp.n_ctx));
-        }
         for (size_t i = 0; i < ids.size(); ++i)
             if (ids[i] < 0 || uint32_t(ids[i]) >= hp.n_vocab)
                 throw_bad_input(model_.path(), what + "[" + std::to_string(i) + "]", out_of_vocab(ids[i]));

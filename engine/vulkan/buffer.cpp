@@ -21,7 +21,8 @@ constexpr uint64_t staging_chunk_bytes = 64ull << 20;
 Buffer::Buffer(Device& device, uint64_t bytes, MemoryUse use) : device_(&device), bytes_(bytes), use_(use) {
     auto bi = vk_struct<VkBufferCreateInfo>(VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO);
     bi.size = std::max<uint64_t>(bytes, 16);  // Vulkan forbids empty buffers
-    bi.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+    bi.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
+               VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
     bi.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     check(vkCreateBuffer(device.handle(), &bi, nullptr, &buffer_), "vkCreateBuffer");
     VkMemoryRequirements req{};
@@ -56,7 +57,7 @@ Buffer::Buffer(Device& device, uint64_t bytes, MemoryUse use) : device_(&device)
 Buffer::Buffer(Buffer&& o) noexcept
     : device_(std::exchange(o.device_, nullptr)), buffer_(std::exchange(o.buffer_, VK_NULL_HANDLE)),
       memory_(std::exchange(o.memory_, VK_NULL_HANDLE)), bytes_(std::exchange(o.bytes_, 0)), use_(o.use_),
-      mapped_(std::exchange(o.mapped_, nullptr)) {}
+      mapped_(std::exchange(o.mapped_, nullptr)), views_(std::exchange(o.views_, {})) {}
 
 Buffer& Buffer::operator=(Buffer&& o) noexcept {
     if (this != &o) {
@@ -67,6 +68,7 @@ Buffer& Buffer::operator=(Buffer&& o) noexcept {
         bytes_ = std::exchange(o.bytes_, 0);
         use_ = o.use_;
         mapped_ = std::exchange(o.mapped_, nullptr);
+        views_ = std::exchange(o.views_, {});
     }
     return *this;
 }
@@ -75,6 +77,8 @@ Buffer::~Buffer() { release(); }
 
 void Buffer::release() {
     if (!device_) return;
+    for (auto& [key, v] : views_) vkDestroyBufferView(device_->handle(), v, nullptr);
+    views_.clear();
     if (mapped_) vkUnmapMemory(device_->handle(), memory_);
     if (buffer_) vkDestroyBuffer(device_->handle(), buffer_, nullptr);
     if (memory_) vkFreeMemory(device_->handle(), memory_, nullptr);
@@ -82,6 +86,20 @@ void Buffer::release() {
     buffer_ = VK_NULL_HANDLE;
     memory_ = VK_NULL_HANDLE;
     device_ = nullptr;
+}
+
+VkBufferView Buffer::view(uint64_t offset, uint64_t bytes, VkFormat format) const {
+    const auto key = std::make_tuple(offset, bytes, format);
+    if (auto it = views_.find(key); it != views_.end()) return it->second;
+    auto vi = vk_struct<VkBufferViewCreateInfo>(VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO);
+    vi.buffer = buffer_;
+    vi.format = format;
+    vi.offset = offset;
+    vi.range = bytes;
+    VkBufferView v = VK_NULL_HANDLE;
+    check(vkCreateBufferView(device_->handle(), &vi, nullptr, &v), "vkCreateBufferView");
+    views_.emplace(key, v);
+    return v;
 }
 
 void Buffer::upload(std::span<const std::byte> data, uint64_t offset) {

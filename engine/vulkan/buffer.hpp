@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <span>
+#include <tuple>
 
 #include "engine/vulkan/device.hpp"
 
@@ -34,6 +36,9 @@ public:
         download(std::as_writable_bytes(items), offset_bytes);
     }
 
+    // A texel-buffer view of [offset, offset + bytes) in `format`, created once and kept with the buffer.
+    VkBufferView view(uint64_t offset_bytes, uint64_t bytes, VkFormat format) const;
+
     VkBuffer handle() const { return buffer_; }
     uint64_t size() const { return bytes_; }
     bool valid() const { return buffer_ != VK_NULL_HANDLE; }
@@ -46,6 +51,7 @@ private:
     uint64_t bytes_ = 0;
     MemoryUse use_ = MemoryUse::device;
     std::byte* mapped_ = nullptr;
+    mutable std::map<std::tuple<uint64_t, uint64_t, VkFormat>, VkBufferView> views_;
 };
 
 }  // namespace pe::vulkan

@@ -5,11 +5,14 @@
 
 namespace pe::vulkan {
 
-Kernel::Kernel(Device& device, ShaderId id, uint32_t n_buffers, uint32_t push_bytes, std::vector<uint32_t> spec)
-    : device_(device.handle()), n_buffers_(n_buffers), push_bytes_(push_bytes), name_(shader_name(id)) {
+Kernel::Kernel(Device& device, ShaderId id, uint32_t n_buffers, uint32_t push_bytes, std::vector<uint32_t> spec,
+               uint32_t texel_mask)
+    : device_(device.handle()), n_buffers_(n_buffers), push_bytes_(push_bytes), texel_mask_(texel_mask),
+      name_(shader_name(id)) {
     std::vector<VkDescriptorSetLayoutBinding> bindings(n_buffers);
     for (uint32_t i = 0; i < n_buffers; ++i)
-        bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+        bindings[i] = {i, is_texel(i) ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1,
+                       VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
     auto dl = vk_struct<VkDescriptorSetLayoutCreateInfo>(VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO);
     dl.bindingCount = n_buffers;
     dl.pBindings = bindings.data();
@@ -49,7 +52,7 @@ Kernel::Kernel(Device& device, ShaderId id, uint32_t n_buffers, uint32_t push_by
 Kernel::Kernel(Kernel&& o) noexcept
     : device_(std::exchange(o.device_, VK_NULL_HANDLE)), pipeline_(std::exchange(o.pipeline_, VK_NULL_HANDLE)),
       layout_(std::exchange(o.layout_, VK_NULL_HANDLE)), set_layout_(std::exchange(o.set_layout_, VK_NULL_HANDLE)),
-      n_buffers_(o.n_buffers_), push_bytes_(o.push_bytes_), name_(std::move(o.name_)) {}
+      n_buffers_(o.n_buffers_), push_bytes_(o.push_bytes_), texel_mask_(o.texel_mask_), name_(std::move(o.name_)) {}
 
 Kernel& Kernel::operator=(Kernel&& o) noexcept {
     if (this != &o) {
@@ -60,6 +63,7 @@ Kernel& Kernel::operator=(Kernel&& o) noexcept {
         set_layout_ = std::exchange(o.set_layout_, VK_NULL_HANDLE);
         n_buffers_ = o.n_buffers_;
         push_bytes_ = o.push_bytes_;
+        texel_mask_ = o.texel_mask_;
         name_ = std::move(o.name_);
     }
     return *this;

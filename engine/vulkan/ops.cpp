@@ -26,6 +26,15 @@ ShaderId shader_by_name(const std::string& name) {
     throw pe::Error(ErrorKind::internal, "", "shaders", "no shader named " + name);
 }
 
+VkFormat texel_format(gguf::TensorType t) {
+    switch (t) {
+        case gguf::TensorType::f32: return VK_FORMAT_R32G32B32A32_SFLOAT;
+        case gguf::TensorType::f16: return VK_FORMAT_R16G16B16A16_SFLOAT;
+        case gguf::TensorType::bf16: return VK_FORMAT_R32G32_UINT;
+        default: return VK_FORMAT_R8G8B8A8_SINT;  // q8_0 quants
+    }
+}
+
 std::string type_suffix(gguf::TensorType t) {
     switch (t) {
         case gguf::TensorType::f32: return "f32";
@@ -122,17 +131,26 @@ std::vector<float> rope_table(uint32_t n_ctx, uint32_t R, float base) {
 
 Ops::Ops(Device& device) : device_(&device), dummy_(device, 16) {}
 
-Kernel& Ops::kernel(ShaderId id, uint32_t n_buffers, uint32_t push, std::vector<uint32_t> spec) {
+Kernel& Ops::kernel(ShaderId id, uint32_t n_buffers, uint32_t push, std::vector<uint32_t> spec, uint32_t texel_mask) {
     auto key = std::make_pair(uint32_t(id), spec);
     auto it = kernels_.find(key);
     if (it == kernels_.end())
-        it = kernels_.emplace(key, std::make_unique<Kernel>(*device_, id, n_buffers, push, std::move(spec))).first;
+        it = kernels_.emplace(key, std::make_unique<Kernel>(*device_, id, n_buffers, push, std::move(spec), texel_mask))
+                 .first;
     return *it->second;
 }
 
-uint64_t Ops::rows_per_binding(const DeviceWeight& w, uint64_t multiple) const {
+bool Ops::use_texels(uint64_t x_texels) const {
+    // Texel fetches beat storage-buffer loads on lavapipe; every device takes them when its texel
+    // buffers are large enough for our bindings (the guaranteed minimum, 65536 texels, is not).
+    const uint64_t limit = device_->limits().maxTexelBufferElements;
+    return allow_texels_ && limit >= (uint64_t(1) << 22) && x_texels <= limit;
+}
+
+uint64_t Ops::rows_per_binding(const DeviceWeight& w, uint64_t multiple, bool texels) const {
     const uint64_t limit = device_->limits().maxStorageBufferRange;
     uint64_t rows = limit / std::max<uint64_t>(w.data_row_bytes(), 1);
+    if (texels) rows = std::min<uint64_t>(rows, device_->limits().maxTexelBufferElements / std::max<uint64_t>(w.cols / 4, 1));
     rows = rows / multiple * multiple;
     if (rows == 0)
         throw pe::Error(ErrorKind::unsupported, "", w.name, "a single row exceeds the device's storage buffer range");
@@ -142,7 +160,7 @@ uint64_t Ops::rows_per_binding(const DeviceWeight& w, uint64_t multiple) const {
 void Ops::embed(Recorder& rec, const DeviceWeight& table, const Buffer& ids, Buffer& x, uint32_t T) {
     Kernel& k = kernel(shader_by_name("embed_" + type_suffix(table.type)), 4, 16);
     const uint32_t C4 = uint32_t(table.cols / 4);
-    const uint64_t chunk = rows_per_binding(table, 256);
+    const uint64_t chunk = rows_per_binding(table, 256, false);
     for (uint64_t r0 = 0; r0 < table.rows; r0 += chunk) {
         const uint64_t n = std::min(chunk, table.rows - r0);
         BufferRange scales = scale_range(table, r0, n);
@@ -159,16 +177,28 @@ void Ops::layernorm(Recorder& rec, const Buffer& x, const Buffer& w, const Buffe
 
 void Ops::matmul(Recorder& rec, BufferRange x, const DeviceWeight& w, const Buffer* b, BufferRange y, uint32_t T,
                  uint32_t ldy) {
-    Kernel& k = kernel(shader_by_name("matmul_" + type_suffix(w.type)), 5, 24);
     if (ldy == 0) ldy = uint32_t(w.rows);
     const uint32_t K4 = uint32_t(w.cols / 4);
-    const uint64_t chunk = rows_per_binding(w, 256);
+    const bool tx = use_texels(uint64_t(T) * K4);
+    Kernel& k = tx ? kernel(shader_by_name("matmul_" + type_suffix(w.type) + "_tx"), 5, 24, {},
+                            w.type == gguf::TensorType::q8_0 ? 0b111u : 0b011u)
+                   : kernel(shader_by_name("matmul_" + type_suffix(w.type)), 5, 24);
+    if (tx) {
+        x.bytes = x.bytes == VK_WHOLE_SIZE ? x.buffer->size() - x.offset_bytes : x.bytes;
+        x.bytes = std::min<uint64_t>(x.bytes, uint64_t(T) * K4 * 16);
+        x = x.as_texels(VK_FORMAT_R32G32B32A32_SFLOAT);
+    }
+    const uint64_t chunk = rows_per_binding(w, 256, tx);
     for (uint64_t r0 = 0; r0 < w.rows; r0 += chunk) {
         const uint64_t n = std::min(chunk, w.rows - r0);
+        BufferRange data(w.data, r0 * w.data_row_bytes(), n * w.data_row_bytes());
         BufferRange scales = scale_range(w, r0, n);
+        if (tx) {
+            data = data.as_texels(texel_format(w.type));
+            if (w.type == gguf::TensorType::q8_0) scales = scales.as_texels(VK_FORMAT_R16_SFLOAT);
+        }
         BufferRange bias = b ? BufferRange(*b, r0 * 4, n * 4) : BufferRange(dummy_);
-        rec.dispatch(k, {x, BufferRange(w.data, r0 * w.data_row_bytes(), n * w.data_row_bytes()), scales, bias, y},
-                     push_bytes(T, uint32_t(n), K4, ldy, uint32_t(r0), uint32_t(b ? 1 : 0)),
+        rec.dispatch(k, {x, data, scales, bias, y}, push_bytes(T, uint32_t(n), K4, ldy, uint32_t(r0), uint32_t(b ? 1 : 0)),
                      {ceil_div(n, matmul_cols), ceil_div(T, matmul_rows), 1});
     }
 }
@@ -215,15 +245,25 @@ uint64_t Ops::partial_bytes(uint32_t S, uint64_t Vp) {
 void Ops::unembed_logprob(Recorder& rec, const Buffer& h, const DeviceWeight& out, const Buffer& slots, uint32_t S,
                           Buffer& partials, Buffer& results, bool fp16) {
     if (S == 0) return;
-    Kernel& kp = kernel(shader_by_name("unembed_logprob_partial_" + type_suffix(out.type)), 5, 28);
-    Kernel& kr = kernel(ShaderId::unembed_logprob_reduce, 3, 16);
     const uint32_t K4 = uint32_t(out.cols / 4);
+    const bool tx = use_texels(h.size() / 16);
+    Kernel& kp = tx ? kernel(shader_by_name("unembed_logprob_partial_" + type_suffix(out.type) + "_tx"), 5, 28, {},
+                             out.type == gguf::TensorType::q8_0 ? 0b111u : 0b011u)
+                    : kernel(shader_by_name("unembed_logprob_partial_" + type_suffix(out.type)), 5, 28);
+    Kernel& kr = kernel(ShaderId::unembed_logprob_reduce, 3, 16);
+    BufferRange x(h);
+    if (tx) x = BufferRange(h, 0, h.size() / 16 * 16).as_texels(VK_FORMAT_R32G32B32A32_SFLOAT);
     const uint32_t n_tiles = ceil_div(out.rows, unembed_tile_ids);
-    const uint64_t chunk = rows_per_binding(out, unembed_tile_ids);  // tiles never straddle chunks
+    const uint64_t chunk = rows_per_binding(out, unembed_tile_ids, tx);  // tiles never straddle chunks
     for (uint64_t r0 = 0; r0 < out.rows; r0 += chunk) {
         const uint64_t n = std::min(chunk, out.rows - r0);
+        BufferRange data(out.data, r0 * out.data_row_bytes(), n * out.data_row_bytes());
         BufferRange scales = scale_range(out, r0, n);
-        rec.dispatch(kp, {h, BufferRange(out.data, r0 * out.data_row_bytes(), n * out.data_row_bytes()), scales, slots, partials},
+        if (tx) {
+            data = data.as_texels(texel_format(out.type));
+            if (out.type == gguf::TensorType::q8_0) scales = scales.as_texels(VK_FORMAT_R16_SFLOAT);
+        }
+        rec.dispatch(kp, {x, data, scales, slots, partials},
                      push_bytes(S, K4, uint32_t(r0), uint32_t(n), uint32_t(r0 / unembed_tile_ids), n_tiles,
                                 uint32_t(fp16 ? 1 : 0)),
                      {ceil_div(n, unembed_tile_ids), ceil_div(S, unembed_rows), 1});

@@ -73,14 +73,19 @@ public:
                          Buffer& partials, Buffer& results, bool fp16);
 
     uint32_t attention_block_rows(uint32_t D) const;  // QB: query rows per attention block
+    // false: storage-buffer loads only (the path for devices with small texel buffers; tests use it).
+    void allow_texels(bool allow) { allow_texels_ = allow; }
     static uint64_t partial_bytes(uint32_t S, uint64_t Vp);
     Device& device() { return *device_; }
 
 private:
-    Kernel& kernel(ShaderId id, uint32_t n_buffers, uint32_t push_bytes, std::vector<uint32_t> spec = {});
-    uint64_t rows_per_binding(const DeviceWeight& w, uint64_t multiple) const;
+    Kernel& kernel(ShaderId id, uint32_t n_buffers, uint32_t push_bytes, std::vector<uint32_t> spec = {},
+                   uint32_t texel_mask = 0);
+    uint64_t rows_per_binding(const DeviceWeight& w, uint64_t multiple, bool texels) const;
+    bool use_texels(uint64_t x_texels) const;
     Device* device_;
     Buffer dummy_;
+    bool allow_texels_ = true;
     std::map<std::pair<uint32_t, std::vector<uint32_t>>, std::unique_ptr<Kernel>> kernels_;
 };
 

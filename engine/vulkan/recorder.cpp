@@ -51,11 +51,12 @@ void Recorder::begin() {
 VkDescriptorSet Recorder::allocate_set(VkDescriptorSetLayout layout) {
     for (;;) {
         if (pool_in_use_ == descriptor_pools_.size()) {
-            VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets_per_pool * buffers_per_set};
+            VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets_per_pool * buffers_per_set},
+                                            {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, sets_per_pool * buffers_per_set}};
             auto pi = vk_struct<VkDescriptorPoolCreateInfo>(VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO);
             pi.maxSets = sets_per_pool;
-            pi.poolSizeCount = 1;
-            pi.pPoolSizes = &size;
+            pi.poolSizeCount = 2;
+            pi.pPoolSizes = sizes;
             VkDescriptorPool p = VK_NULL_HANDLE;
             check(vkCreateDescriptorPool(device_->handle(), &pi, nullptr, &p), "vkCreateDescriptorPool");
             descriptor_pools_.push_back(p);
@@ -89,10 +90,23 @@ void Recorder::dispatch(const Kernel& kernel, std::initializer_list<BufferRange>
     begin();
     VkDescriptorSet set = allocate_set(kernel.set_layout());
     std::vector<VkDescriptorBufferInfo> infos;
+    std::vector<VkBufferView> views;
     infos.reserve(buffers.size());
+    views.reserve(buffers.size());
     for (const BufferRange& b : buffers) {
         uint64_t n = b.bytes == VK_WHOLE_SIZE ? b.buffer->size() - b.offset_bytes : b.bytes;
         n = std::max<uint64_t>(n, 4);  // an empty range still binds valid memory (buffers hold >= 16 bytes)
+        const uint32_t binding = uint32_t(infos.size());
+        if (kernel.is_texel(binding)) {
+            if (b.format == VK_FORMAT_UNDEFINED || b.offset_bytes % lim.minTexelBufferOffsetAlignment)
+                throw pe::Error(ErrorKind::internal, "", kernel.name(),
+                                fmt::format("texel binding {} without a format or at a misaligned offset {}", binding,
+                                            b.offset_bytes));
+            views.push_back(b.buffer->view(b.offset_bytes, n, b.format));
+            infos.push_back({b.buffer->handle(), b.offset_bytes, n});
+            continue;
+        }
+        views.push_back(VK_NULL_HANDLE);
         if (n > lim.maxStorageBufferRange || b.offset_bytes % lim.minStorageBufferOffsetAlignment)
             throw pe::Error(ErrorKind::internal, "", kernel.name(),
                             fmt::format("binding {} bytes at offset {}: beyond the device's storage buffer "
@@ -107,8 +121,13 @@ void Recorder::dispatch(const Kernel& kernel, std::initializer_list<BufferRange>
         writes[i].dstSet = set;
         writes[i].dstBinding = i;
         writes[i].descriptorCount = 1;
-        writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-        writes[i].pBufferInfo = &infos[i];
+        if (kernel.is_texel(i)) {
+            writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+            writes[i].pTexelBufferView = &views[i];
+        } else {
+            writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+            writes[i].pBufferInfo = &infos[i];
+        }
     }
     vkUpdateDescriptorSets(device_->handle(), uint32_t(writes.size()), writes.data(), 0, nullptr);
     vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.pipeline());

@@ -19,8 +19,14 @@ struct BufferRange {
     const Buffer* buffer;
     uint64_t offset_bytes = 0;
     uint64_t bytes = VK_WHOLE_SIZE;
+    VkFormat format = VK_FORMAT_UNDEFINED;  // the texel format, for texel-buffer bindings
     BufferRange(const Buffer& b) : buffer(&b) {}  // NOLINT: a whole buffer converts implicitly
     BufferRange(const Buffer& b, uint64_t offset, uint64_t n) : buffer(&b), offset_bytes(offset), bytes(n) {}
+    BufferRange as_texels(VkFormat f) const {
+        BufferRange r = *this;
+        r.format = f;
+        return r;
+    }
 };
 
 class Recorder {

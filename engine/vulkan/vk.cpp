@@ -26,6 +26,8 @@ PFN_vkCreateDebugUtilsMessengerEXT vkCreateDebugUtilsMessengerEXT = nullptr;
 PFN_vkDestroyDebugUtilsMessengerEXT vkDestroyDebugUtilsMessengerEXT = nullptr;
 PFN_vkGetDeviceQueue vkGetDeviceQueue = nullptr;
 PFN_vkCreateBuffer vkCreateBuffer = nullptr;
+PFN_vkCreateBufferView vkCreateBufferView = nullptr;
+PFN_vkDestroyBufferView vkDestroyBufferView = nullptr;
 PFN_vkDestroyBuffer vkDestroyBuffer = nullptr;
 PFN_vkGetBufferMemoryRequirements vkGetBufferMemoryRequirements = nullptr;
 PFN_vkAllocateMemory vkAllocateMemory = nullptr;
@@ -99,6 +101,8 @@ const Entry entries[] = {
     {"vkDestroyDebugUtilsMessengerEXT", reinterpret_cast<PFN_vkVoidFunction*>(&vkDestroyDebugUtilsMessengerEXT), false},
     {"vkGetDeviceQueue", reinterpret_cast<PFN_vkVoidFunction*>(&vkGetDeviceQueue), false},
     {"vkCreateBuffer", reinterpret_cast<PFN_vkVoidFunction*>(&vkCreateBuffer), false},
+    {"vkCreateBufferView", reinterpret_cast<PFN_vkVoidFunction*>(&vkCreateBufferView), false},
+    {"vkDestroyBufferView", reinterpret_cast<PFN_vkVoidFunction*>(&vkDestroyBufferView), false},
     {"vkDestroyBuffer", reinterpret_cast<PFN_vkVoidFunction*>(&vkDestroyBuffer), false},
     {"vkGetBufferMemoryRequirements", reinterpret_cast<PFN_vkVoidFunction*>(&vkGetBufferMemoryRequirements), false},
     {"vkAllocateMemory", reinterpret_cast<PFN_vkVoidFunction*>(&vkAllocateMemory), false},

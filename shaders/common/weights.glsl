@@ -7,7 +7,26 @@
 //   WTYPE_Q8_0 b[W_BINDING] (rows, K) int8 quants, four per uint | b[W_SCALE_BINDING] f16 scale per
 //              32 weights (two per uint); the GGUF blocks {f16 d; int8 q[32]} split in two arrays at
 //              upload so every load is aligned; w = d * q as ggml's dequantize_row_q8_0.
-#if defined(WTYPE_F32)
+// PE_TEXEL: the same loads through uniform texel buffers (the format converts F16 and sign-extends
+// int8 in the fetch), which lavapipe and many GPUs fetch faster than storage buffers.
+#if defined(PE_TEXEL) && (defined(WTYPE_F32) || defined(WTYPE_F16))
+layout(binding = W_BINDING) uniform samplerBuffer w_tex;  // RGBA32F or RGBA16F: four weights a texel
+vec4 load_w4(uint row, uint k4, uint K4) { return texelFetch(w_tex, int(row * K4 + k4)); }
+#elif defined(PE_TEXEL) && defined(WTYPE_BF16)
+layout(binding = W_BINDING) uniform usamplerBuffer w_tex;  // RG32UI: four bf16 a texel
+vec4 load_w4(uint row, uint k4, uint K4) {
+    uvec2 u = texelFetch(w_tex, int(row * K4 + k4)).xy;
+    return vec4(uintBitsToFloat(u.x << 16), uintBitsToFloat(u.x & 0xffff0000u),
+                uintBitsToFloat(u.y << 16), uintBitsToFloat(u.y & 0xffff0000u));
+}
+#elif defined(PE_TEXEL) && defined(WTYPE_Q8_0)
+layout(binding = W_BINDING) uniform isamplerBuffer w_tex;        // RGBA8I: four quants a texel
+layout(binding = W_SCALE_BINDING) uniform samplerBuffer w_scale;  // R16F: one scale per 32 weights
+vec4 load_w4(uint row, uint k4, uint K4) {
+    uint i = row * K4 + k4;
+    return texelFetch(w_scale, int(i >> 3)).x * vec4(texelFetch(w_tex, int(i)));
+}
+#elif defined(WTYPE_F32)
 layout(std430, binding = W_BINDING) readonly buffer WeightBuf { vec4 w_data[]; };
 vec4 load_w4(uint row, uint k4, uint K4) { return w_data[row * K4 + k4]; }
 #elif defined(WTYPE_F16)

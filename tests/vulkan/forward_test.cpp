@@ -48,7 +48,7 @@ Reference cpu_reference(const model::Model& m, const std::vector<model::ScoreReq
         const auto hidden = cpu::forward_hidden(m, r.input, 0);
         const int64_t T = int64_t(r.input.size());
         std::vector<float> logits(size_t(T * Vp));
-        cpu::unembed(m, hidden.data(), T, logits.data(), 0);
+        cpu::unembed(cpu::Weights::view(m), hidden.data(), T, logits.data(), 0);
         const int64_t first = T - int64_t(r.targets.size());
         for (size_t i = 0; i < r.targets.size(); ++i) {
             const float* row = logits.data() + (first + int64_t(i)) * Vp;

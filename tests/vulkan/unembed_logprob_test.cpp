@@ -15,7 +15,9 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_matches_cpu) {
     const uint32_t T = 9, C = 64, V = 1000;
     const auto h = random_floats(size_t(T) * C, 30);
     const auto wv = random_floats(size_t(V) * C, 31, -0.5f, 0.5f);
+    for (bool texels : {true, false})
     for (auto type : {gguf::TensorType::f32, gguf::TensorType::q8_0}) {
+        vk_ops().allow_texels(texels);
         std::vector<std::byte> storage;
         const auto w = make_weight("output.weight", type, V, C, wv, storage);
         std::vector<float> logits(size_t(T) * V);
@@ -49,12 +51,14 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_matches_cpu) {
                 if (!res[s].ambiguous && bool(res[s].is_argmax) != r.is_argmax) ++argmax_mismatch;
             }
             const std::string what = std::string("unembed_logprob ") + std::string(gguf::type_traits(type).name) +
-                                     (prec == model::LogitPrecision::fp16 ? " fp16" : " fp32");
+                                     (prec == model::LogitPrecision::fp16 ? " fp16" : " fp32") +
+                                     (texels ? " (texel loads)" : " (storage loads)");
             // fp32: logits agree to ~1e-6, the log-sum to ~1e-6; fp16: one fp16 step of |lp| <= 16
             check_diff(compare(got, want, prec == model::LogitPrecision::fp16 ? 8e-3 : 2e-5, 0), what);
             BOOST_CHECK_MESSAGE(argmax_mismatch == 0, what << ": " << argmax_mismatch << " is_argmax mismatches");
         }
     }
+    vk_ops().allow_texels(true);
     check_validation_clean();
 }
 

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# README command (1): set-up + build + the main job: evaluate EleutherAI/pythia-70m-deduped at step
+# 143000 on the five tasks (hub download, one-time GGUF conversion, data fetch on first use), write
+# results/json/pythia-70m-deduped/zero-shot/70m-deduped_step143000.json and compare it with the
+# published file when ../shared/reference is present. Extra arguments go to `pythia-eval eval`
+# (e.g. --backend cpu, --limit 100). Offline: HF_HUB_OFFLINE=1 with a filled cache, or
+# --model path/to/checkpoint; PYTHIA_EVAL_DATA (or --data-dir) for a local copy of the data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+./scripts/build.sh
+pe=./build/pythia-eval
+
+if [ -n "${PYTHIA_EVAL_DATA:-}" ] || [[ " $* " == *" --data-dir "* ]]; then
+  :  # the caller chose the data folder
+elif ! $pe data check >/dev/null 2>&1; then
+  $pe data fetch
+fi
+
+compare_args=()
+reference=../shared/reference/pythia-results
+[ -d "$reference" ] && compare_args=(--compare-to "$reference")
+
+$pe eval --model "${PYTHIA_EVAL_MODEL:-EleutherAI/pythia-70m-deduped}" --step "${PYTHIA_EVAL_STEP:-143000}" \
+  "${compare_args[@]}" "$@"
