@@ -150,7 +150,6 @@ struct Device::State {
     VkPhysicalDeviceProperties props{};
     VkPhysicalDeviceMemoryProperties memory{};
     DeviceInfo info;
-    bool subgroups = false;
     bool validation = false;
     bool echo = false;  // PE_VULKAN_VALIDATION=1 from the environment: print messages to stderr too
     mutable std::mutex messages_mutex;
@@ -314,7 +313,6 @@ Device Device::open(const DeviceOptions& options) {
     }
     s->physical = pds[pick];
     s->info = infos[pick];
-    s->subgroups = options.use_subgroups && s->info.subgroup_broadcast && !env_flag("PE_VULKAN_NO_SUBGROUPS");
     vkGetPhysicalDeviceProperties(s->physical, &s->props);
     vkGetPhysicalDeviceMemoryProperties(s->physical, &s->memory);
     s->family = *compute_queue_family(s->physical);
@@ -373,7 +371,6 @@ VkQueue Device::queue() const { return s_->queue; }
 uint32_t Device::queue_family() const { return s_->family; }
 VkPipelineCache Device::pipeline_cache() const { return s_->cache; }
 const VkPhysicalDeviceLimits& Device::limits() const { return s_->props.limits; }
-bool Device::use_subgroups() const { return s_->subgroups; }
 bool Device::validation_enabled() const { return s_->validation; }
 
 std::vector<std::string> Device::validation_messages() const {
