@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -151,6 +152,7 @@ struct Device::State {
     DeviceInfo info;
     bool subgroups = false;
     bool validation = false;
+    bool echo = false;  // PE_VULKAN_VALIDATION=1 from the environment: print messages to stderr too
     mutable std::mutex messages_mutex;
     std::vector<std::string> messages;
 
@@ -196,6 +198,7 @@ VkBool32 VKAPI_PTR on_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity, V
     const char* level = severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT ? "error" : "warning";
     std::lock_guard lock(state->messages_mutex);
     state->messages.push_back(fmt::format("{}: {}", level, data && data->pMessage ? data->pMessage : "?"));
+    if (state->echo) std::fprintf(stderr, "vulkan validation %s\n", state->messages.back().c_str());
     return VK_FALSE;
 }
 
@@ -281,7 +284,8 @@ Device::~Device() = default;
 
 Device Device::open(const DeviceOptions& options) {
     auto s = std::make_unique<State>();
-    s->validation = options.validation || env_flag("PE_VULKAN_VALIDATION");
+    s->echo = env_flag("PE_VULKAN_VALIDATION");
+    s->validation = options.validation || s->echo;
     s->instance = create_instance(s.get(), s->validation);
     if (s->validation) {
         auto mi = messenger_info(s.get());
