@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <random>
 
 #include "engine/tokenizer/unicode.hpp"
 #include "tests/common/shared.hpp"
