@@ -2,6 +2,8 @@
 // run (issue #4), in two shapes: pp512 (512-token sequences, a log-prob at the last position only)
 // and pp512-all (log-probs at every position). Tokens are fixed-seed random ids; a short warm-up
 // pass (pipeline compilation, first allocations) is not timed.
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -29,7 +31,14 @@ struct Args {
 struct Run {
     std::string backend, device, shape;
     double tokens_per_s;
+    double cpu_s;  // process CPU time of the run: on a shared machine, tokens_per_s depends on the load
 };
+
+double process_cpu_seconds() {
+    rusage r{};
+    getrusage(RUSAGE_SELF, &r);
+    return double(r.ru_utime.tv_sec + r.ru_stime.tv_sec) + 1e-6 * double(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
+}
 
 model::Batch make_batch(const model::HParams& hp, int n_seqs, int len, bool all_positions) {
     std::mt19937 rng(1234);
@@ -72,21 +81,25 @@ void run(const Args& a) {
         backend->score(make_batch(model.hparams(), 1, 16, true));  // warm-up, not timed
         for (bool all : {false, true}) {
             const model::Batch batch = make_batch(model.hparams(), a.seqs, a.len, all);
+            const double c0 = process_cpu_seconds();
             const auto t0 = std::chrono::steady_clock::now();
             backend->score(batch);
             const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            const double cpu = process_cpu_seconds() - c0;
             const std::string shape = fmt::format("pp{}{}", a.len, all ? "-all" : "");
-            runs.push_back({backend->name(), backend->device_name(), shape, double(a.seqs) * a.len / s});
+            runs.push_back({backend->name(), backend->device_name(), shape, double(a.seqs) * a.len / s, cpu});
             if (!a.json)
-                fmt::print("{:<8} {:<40} {:<12} {:>10.1f} tokens/s\n", runs.back().backend, runs.back().device,
-                           shape, runs.back().tokens_per_s);
+                fmt::print("{:<8} {:<36} {:<12} {:>9.1f} tokens/s  ({:.2f} s wall, {:.2f} s CPU)\n", runs.back().backend,
+                           runs.back().device, shape, runs.back().tokens_per_s, s, cpu);
         }
     }
     if (a.json) {
         std::string out = "{\"model\": \"" + model.name() + "\", \"runs\": [";
         for (size_t i = 0; i < runs.size(); ++i)
-            out += fmt::format("{}{{\"backend\": \"{}\", \"device\": \"{}\", \"shape\": \"{}\", \"tokens_per_s\": {:.2f}}}",
-                               i ? ", " : "", runs[i].backend, runs[i].device, runs[i].shape, runs[i].tokens_per_s);
+            out += fmt::format("{}{{\"backend\": \"{}\", \"device\": \"{}\", \"shape\": \"{}\", \"tokens_per_s\": {:.2f}, "
+                               "\"cpu_s\": {:.3f}}}",
+                               i ? ", " : "", runs[i].backend, runs[i].device, runs[i].shape, runs[i].tokens_per_s,
+                               runs[i].cpu_s);
         out += "]}\n";
         std::fwrite(out.data(), 1, out.size(), stdout);
     }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -149,8 +150,8 @@ struct Device::State {
     VkPhysicalDeviceProperties props{};
     VkPhysicalDeviceMemoryProperties memory{};
     DeviceInfo info;
-    bool subgroups = false;
     bool validation = false;
+    bool echo = false;  // PE_VULKAN_VALIDATION=1 from the environment: print messages to stderr too
     mutable std::mutex messages_mutex;
     std::vector<std::string> messages;
 
@@ -196,6 +197,7 @@ VkBool32 VKAPI_PTR on_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity, V
     const char* level = severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT ? "error" : "warning";
     std::lock_guard lock(state->messages_mutex);
     state->messages.push_back(fmt::format("{}: {}", level, data && data->pMessage ? data->pMessage : "?"));
+    if (state->echo) std::fprintf(stderr, "vulkan validation %s\n", state->messages.back().c_str());
     return VK_FALSE;
 }
 
@@ -281,7 +283,8 @@ Device::~Device() = default;
 
 Device Device::open(const DeviceOptions& options) {
     auto s = std::make_unique<State>();
-    s->validation = options.validation || env_flag("PE_VULKAN_VALIDATION");
+    s->echo = env_flag("PE_VULKAN_VALIDATION");
+    s->validation = options.validation || s->echo;
     s->instance = create_instance(s.get(), s->validation);
     if (s->validation) {
         auto mi = messenger_info(s.get());
@@ -310,7 +313,6 @@ Device Device::open(const DeviceOptions& options) {
     }
     s->physical = pds[pick];
     s->info = infos[pick];
-    s->subgroups = options.use_subgroups && s->info.subgroup_broadcast && !env_flag("PE_VULKAN_NO_SUBGROUPS");
     vkGetPhysicalDeviceProperties(s->physical, &s->props);
     vkGetPhysicalDeviceMemoryProperties(s->physical, &s->memory);
     s->family = *compute_queue_family(s->physical);
@@ -369,7 +371,6 @@ VkQueue Device::queue() const { return s_->queue; }
 uint32_t Device::queue_family() const { return s_->family; }
 VkPipelineCache Device::pipeline_cache() const { return s_->cache; }
 const VkPhysicalDeviceLimits& Device::limits() const { return s_->props.limits; }
-bool Device::use_subgroups() const { return s_->subgroups; }
 bool Device::validation_enabled() const { return s_->validation; }
 
 std::vector<std::string> Device::validation_messages() const {

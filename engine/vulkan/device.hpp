@@ -22,7 +22,7 @@ struct DeviceInfo {
     uint64_t device_local_bytes = 0;
     uint32_t subgroup_size = 0;
     bool usable = false;             // Vulkan 1.2 and a compute queue
-    bool subgroup_broadcast = false; // compute-stage subgroup ballot ops (used by the *_sg kernels)
+    bool subgroup_broadcast = false; // compute-stage subgroup ballot ops (detected, reported)
     bool float16 = false;            // shaderFloat16 (detected, reported)
     bool storage16 = false;          // storageBuffer16BitAccess (detected, reported)
     bool integer_dot = false;        // VK_KHR_shader_integer_dot_product (detected, reported)
@@ -34,7 +34,6 @@ struct DeviceOptions {
     std::optional<uint32_t> index;  // none: prefer discrete, then integrated, virtual, cpu
     bool validation = false;        // also enabled by PE_VULKAN_VALIDATION=1
     bool pipeline_cache = true;     // load/save $XDG_CACHE_HOME/pythia-eval/pipelines-*.bin
-    bool use_subgroups = true;      // false forces the portable kernels (tests use it)
 };
 
 class Device {
@@ -52,7 +51,6 @@ public:
     uint32_t queue_family() const;
     VkPipelineCache pipeline_cache() const;
     const VkPhysicalDeviceLimits& limits() const;
-    bool use_subgroups() const;  // subgroup kernels chosen for this device
 
     // A memory type index with all `required` flags, preferring one that also has `preferred`.
     // Throws device when none fits.

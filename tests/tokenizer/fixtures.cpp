@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <unordered_set>
@@ -42,7 +43,63 @@ std::vector<int32_t> json_ids(simdjson::dom::element e) {
     return ids;
 }
 
+std::string utf8(char32_t c) {
+    std::string s;
+    if (c < 0x80) s += char(c);
+    else if (c < 0x800) s += char(0xC0 | (c >> 6)), s += char(0x80 | (c & 0x3F));
+    else if (c < 0x10000) s += char(0xE0 | (c >> 12)), s += char(0x80 | ((c >> 6) & 0x3F)), s += char(0x80 | (c & 0x3F));
+    else
+        s += char(0xF0 | (c >> 18)), s += char(0x80 | ((c >> 12) & 0x3F)), s += char(0x80 | ((c >> 6) & 0x3F)),
+            s += char(0x80 | (c & 0x3F));
+    return s;
+}
+
+// Fragments that exercise each rule of §4.3: space runs and other Unicode spaces, NFC pairs,
+// contractions in both cases, digits of other scripts, special-token look-alikes, emoji, jamo.
+const std::vector<std::string> fragments = {
+    "a", "Z", "word", " the", "\u00e9", "e\u0301", "\u212b", "A\u030a", " ", "  ", "   ", "    ", "\t", "\n", "\r\n",
+    "\n\n", "\u00a0", "\u3000", "\u2028", "\u0085", "\v", "\f", "\u1680", "\u200b", "'s", "'S", "'ll", "'LL", "'t", "'re",
+    "'ve", "'m", "'d", "'", "1", "23", "456789", "\u0663", "\u216b", "\u00bd", "\u00b2", "!", "?", "...", "\u2014",
+    "\u201c", "\u201d", "\u2019", "<|endoftext|>", "<|padding|>", "<|endoftext", "|>", "<|", "\U0001F600",
+    "\U0001F468\u200d\U0001F469\u200d\U0001F467", "\u4e2d\u6587", "\ud55c\uad6d\uc5b4", "\u1100", "\u1161", "\u11a8",
+    "\u0915\u094d", "\u0e44\u0e17\u0e22", "\u0301", "\u200d", "\ufeff", std::string(1, '\0'), "\x7f", "\ufb01", "\uff21",
+    "$", "\u20ac", "\\", "\"", "#include <x>", "    return 0;", "http://a.b/c?d=1", "\u0645\u0631\u062d\u0628\u0627",
+    "\u05e9\u05dc\u05d5\u05dd", "\u1780\u17d2\u1798", "\U00010400", "\U0001d400", "\u0130", "\u00df", "\u03a3\u03c2",
+};
+
 }  // namespace
+
+std::vector<std::string> generated_strings() {
+    std::mt19937 rng(20240527);
+    std::vector<std::string> out;
+    auto pick = [&](size_t n) { return size_t(rng() % n); };
+    for (int i = 0; i < 4000; ++i) {
+        std::string s;
+        for (size_t k = 1 + pick(12); k > 0; --k) s += fragments[pick(fragments.size())];
+        out.push_back(s);
+    }
+    for (int i = 0; i < 3000; ++i) {  // random scalar values from every plane, between ASCII
+        std::string s;
+        for (size_t k = 1 + pick(8); k > 0; --k) {
+            char32_t c;
+            do c = char32_t(rng() % 0x110000);
+            while (c >= 0xD800 && c <= 0xDFFF);
+            if (pick(3) == 0) c = char32_t(rng() % 0x3000);  // denser where most scripts are
+            s += utf8(c);
+            if (pick(3) == 0) s += fragments[pick(12)];
+        }
+        out.push_back(s);
+    }
+    for (int n = 0; n <= 60; ++n) {
+        std::string sp(size_t(n), ' ');
+        for (const char* t : {"x%sy", "%s", "%sx", "x%s", "\n%s\n", "x\n%sy", "\t%s\t"}) {
+            std::string s = t;
+            s.replace(s.find("%s"), 2, sp);
+            out.push_back(s);
+        }
+    }
+    return out;
+}
 
 std::string tokenizer_json_path() { return shared_path("tokenizer/20B_tokenizer.json").string(); }
 

@@ -29,6 +29,11 @@ std::vector<SampleRequest> load_sample_requests(const std::string& name);
 // The distinct context and continuation strings of the full runs, in first-seen order.
 std::vector<std::string> task_strings();
 
+// ~7.4k fixed-seed strings that stress §4.3: random mixes of tricky fragments (space runs, Unicode
+// spaces, NFC pairs, contractions, special-token look-alikes, many scripts), random code points
+// from every plane, and runs of 0..60 spaces in several settings.
+std::vector<std::string> generated_strings();
+
 // tokenizer.ggml.* arrays as llama.cpp's converter writes them (§4.5), read straight from
 // tokenizer.json: padded_vocab entries, "[PAD{i}]" UNUSED fill, added tokens raw.
 struct GgufTokenizerKeys {

@@ -107,3 +107,23 @@ BOOST_AUTO_TEST_CASE(gguf_without_a_usable_tokenizer_is_refused, *precondition(p
                               [](const pe::Error& e) { return e.field() == "tokenizer.ggml.merges[3]"; });
     }
 }
+
+BOOST_AUTO_TEST_CASE(gguf_and_json_tokenizers_agree_on_generated_strings, *precondition(pe::test::needs_shared)) {
+    const auto& json = pe::test::json_tokenizer();
+    const auto& gguf = gguf_tokenizer();
+    size_t mismatches = 0, i = 0;
+    for (const auto& s : pe::test::generated_strings()) {
+        auto ids = json.encode(s);
+        auto diff = pe::test::ids_diff(gguf.encode(s), ids);
+        bool same = diff.empty() && gguf.decode(ids) == json.decode(ids);
+        if (!same && ++mismatches <= 10) BOOST_TEST(false, "string " << i << " " << pe::test::json_quote(s) << ": " << diff);
+        ++i;
+    }
+    BOOST_TEST(mismatches == 0u);
+    // Every id, decoded alone (split UTF-8 sequences included), gives the same text.
+    for (int32_t id = 0; id < int32_t(json.vocab_size()); ++id) {
+        std::vector<int32_t> one = {id};
+        if (gguf.decode(one) != json.decode(one) && ++mismatches <= 20) BOOST_TEST(false, "id " << id << " decodes differently");
+    }
+    BOOST_TEST(mismatches == 0u);
+}
