@@ -5,7 +5,8 @@
 // value, sum exp(x - max), and x[target] when the target lies in the tile. No logit leaves the device.
 // b0 h (T, C) f32 | b1 w_out rows [v0, v0 + nv) of (Vp, C) WTYPE | b2 scales (Q8_0) | b3 slots (S) {row, target} u32 |
 // b4 partials (S, n_tiles) {max, sumexp, argmax, second, target_logit, -, -, -} out
-// push: S, K4 = C/4, v0, nv, tile0, n_tiles, fp16 | grid: (ceil(nv / VT), ceil(S / BM)), 64 invocations
+// push: S, K4 = C/4, v0, nv, tile0, n_tiles, fp16 | grid: (ceil(S / BM), ceil(nv / VT)), 64 invocations
+// (slot blocks on the fast axis: consecutive workgroups reuse one vocab tile's weights while cached)
 // | reference: cpu::unembed_logprob (whose second pass is unembed_logprob_reduce)
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
@@ -31,7 +32,7 @@ shared float logits[BM * TEAMS * TN];
 void main() {
     const uint lid = gl_LocalInvocationID.x;
     const uint lane = lid % LANES, team = lid / LANES;
-    const uint s0 = gl_WorkGroupID.y * BM;
+    const uint s0 = gl_WorkGroupID.x * BM;
     uint xrow[BM];
     [[unroll]] for (uint i = 0; i < BM; ++i) xrow[i] = slots[min(s0 + i, p.S - 1)].x;
     // statistics of slot s0 + lid, kept by invocations lid < BM
@@ -40,7 +41,7 @@ void main() {
     const uint my_target = slots[min(s0 + min(lid, BM - 1), p.S - 1)].y;
 
     for (uint pass = 0; pass < NPASS; ++pass) {
-        const uint vbase = (gl_WorkGroupID.x * NPASS + pass) * TEAMS * TN;  // local to the bound chunk
+        const uint vbase = (gl_WorkGroupID.y * NPASS + pass) * TEAMS * TN;  // local to the bound chunk
         uint wrow[TN];
         [[unroll]] for (uint j = 0; j < TN; ++j) wrow[j] = min(vbase + team * TN + j, p.nv - 1);
         float acc[BM][TN];
@@ -80,6 +81,6 @@ void main() {
     }
     const uint slot = s0 + lid;
     if (lid < BM && slot < p.S) {
-        parts[slot * p.n_tiles + p.tile0 + gl_WorkGroupID.x] = Partial(st_m, st_s, st_arg, st_second, st_target, 0u, 0u, 0u);
+        parts[slot * p.n_tiles + p.tile0 + gl_WorkGroupID.y] = Partial(st_m, st_s, st_arg, st_second, st_target, 0u, 0u, 0u);
     }
 }
