@@ -16,7 +16,7 @@ namespace {
 
 // Tile shapes fixed in the shaders (matmul.comp, unembed_logprob_partial.comp, attention.comp).
 constexpr uint32_t matmul_rows = 32, matmul_cols = 256;
-constexpr uint32_t unembed_rows = 8, unembed_tile_ids = 256;
+constexpr uint32_t unembed_rows = 16, unembed_tile_ids = 256;
 constexpr uint32_t attention_lanes = 8;
 constexpr uint32_t partial_struct_bytes = 32;
 
