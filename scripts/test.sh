@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 ./scripts/build.sh
 # HF's Rust tokenizer (npm tokenizers, pinned by package-lock.json) for tests/tokenizer's oracle tests.
 (cd tests/tokenizer/oracle && npm ci --no-audit --no-fund --loglevel=error) || [ "${CI:-}" != "true" ]
-(cd build && ctest --output-on-failure)
-# Bounded GGUF reader fuzzing (clang, ASan + UBSan): any crash fails the run (issue #2).
+# Bounded fuzzing of the GGUF, safetensors and pickle parsers (clang, ASan + UBSan): any crash fails
+# the run (issue #2). Before ctest, so that ctest's summary is the run's closing line.
 ./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+(cd build && ctest --output-on-failure --parallel 2)

@@ -15,8 +15,8 @@ namespace pe::vulkan {
 namespace {
 
 // Tile shapes fixed in the shaders (matmul.comp, unembed_logprob_partial.comp, attention.comp).
-constexpr uint32_t matmul_rows = 8, matmul_cols = 64;
-constexpr uint32_t unembed_rows = 8, unembed_tile_ids = 256;
+constexpr uint32_t matmul_rows = 32, matmul_cols = 256;
+constexpr uint32_t unembed_rows = 16, unembed_tile_ids = 256;
 constexpr uint32_t attention_lanes = 8;
 constexpr uint32_t partial_struct_bytes = 32;
 
@@ -199,7 +199,7 @@ void Ops::matmul(Recorder& rec, BufferRange x, const DeviceWeight& w, const Buff
         }
         BufferRange bias = b ? BufferRange(*b, r0 * 4, n * 4) : BufferRange(dummy_);
         rec.dispatch(k, {x, data, scales, bias, y}, push_bytes(T, uint32_t(n), K4, ldy, uint32_t(r0), uint32_t(b ? 1 : 0)),
-                     {ceil_div(n, matmul_cols), ceil_div(T, matmul_rows), 1});
+                     {ceil_div(T, matmul_rows), ceil_div(n, matmul_cols), 1});
     }
 }
 
@@ -266,7 +266,7 @@ void Ops::unembed_logprob(Recorder& rec, const Buffer& h, const DeviceWeight& ou
         rec.dispatch(kp, {x, data, scales, slots, partials},
                      push_bytes(S, K4, uint32_t(r0), uint32_t(n), uint32_t(r0 / unembed_tile_ids), n_tiles,
                                 uint32_t(fp16 ? 1 : 0)),
-                     {ceil_div(n, unembed_tile_ids), ceil_div(S, unembed_rows), 1});
+                     {ceil_div(S, unembed_rows), ceil_div(n, unembed_tile_ids), 1});
     }
     rec.barrier();
     rec.dispatch(kr, {partials, slots, results}, push_bytes(S, n_tiles, unembed_tile_ids, uint32_t(fp16 ? 1 : 0)),
