@@ -54,6 +54,20 @@ BufferRange scale_range(const DeviceWeight& w, uint64_t r0, uint64_t n) {
     return BufferRange(w.scales, offset, std::min((n * w.scale_row_bytes() + 3) / 4 * 4, w.scales.size() - offset));
 }
 
+// Rows [r0, r0 + n) of a weight as its two bindings (data, Q8_0 scales), as texel views when
+// `texels` (the uniform-texel-buffer path lavapipe fetches fastest).
+struct WeightRows {
+    BufferRange data, scales;
+};
+WeightRows weight_rows(const DeviceWeight& w, uint64_t r0, uint64_t n, bool texels) {
+    WeightRows r{BufferRange(w.data, r0 * w.data_row_bytes(), n * w.data_row_bytes()), scale_range(w, r0, n)};
+    if (texels) {
+        r.data = r.data.as_texels(texel_format(w.type));
+        if (w.type == gguf::TensorType::q8_0) r.scales = r.scales.as_texels(VK_FORMAT_R16_SFLOAT);
+    }
+    return r;
+}
+
 template <class... T>
 std::vector<std::byte> push_bytes(T... values) {
     std::vector<std::byte> out(sizeof...(T) * 4);
@@ -163,8 +177,8 @@ void Ops::embed(Recorder& rec, const DeviceWeight& table, const Buffer& ids, Buf
     const uint64_t chunk = rows_per_binding(table, 256, false);
     for (uint64_t r0 = 0; r0 < table.rows; r0 += chunk) {
         const uint64_t n = std::min(chunk, table.rows - r0);
-        BufferRange scales = scale_range(table, r0, n);
-        rec.dispatch(k, {ids, BufferRange(table.data, r0 * table.data_row_bytes(), n * table.data_row_bytes()), scales, x},
+        const WeightRows rows = weight_rows(table, r0, n, false);
+        rec.dispatch(k, {ids, rows.data, rows.scales, x},
                      push_bytes(T, C4, uint32_t(r0), uint32_t(n)), {ceil_div(C4, 64), T, 1});
     }
 }
@@ -191,12 +205,7 @@ void Ops::matmul(Recorder& rec, BufferRange x, const DeviceWeight& w, const Buff
     const uint64_t chunk = rows_per_binding(w, 256, tx);
     for (uint64_t r0 = 0; r0 < w.rows; r0 += chunk) {
         const uint64_t n = std::min(chunk, w.rows - r0);
-        BufferRange data(w.data, r0 * w.data_row_bytes(), n * w.data_row_bytes());
-        BufferRange scales = scale_range(w, r0, n);
-        if (tx) {
-            data = data.as_texels(texel_format(w.type));
-            if (w.type == gguf::TensorType::q8_0) scales = scales.as_texels(VK_FORMAT_R16_SFLOAT);
-        }
+        const auto [data, scales] = weight_rows(w, r0, n, tx);
         BufferRange bias = b ? BufferRange(*b, r0 * 4, n * 4) : BufferRange(dummy_);
         rec.dispatch(k, {x, data, scales, bias, y}, push_bytes(T, uint32_t(n), K4, ldy, uint32_t(r0), uint32_t(b ? 1 : 0)),
                      {ceil_div(T, matmul_rows), ceil_div(n, matmul_cols), 1});
@@ -257,12 +266,7 @@ void Ops::unembed_logprob(Recorder& rec, const Buffer& h, const DeviceWeight& ou
     const uint64_t chunk = rows_per_binding(out, unembed_tile_ids, tx);  // tiles never straddle chunks
     for (uint64_t r0 = 0; r0 < out.rows; r0 += chunk) {
         const uint64_t n = std::min(chunk, out.rows - r0);
-        BufferRange data(out.data, r0 * out.data_row_bytes(), n * out.data_row_bytes());
-        BufferRange scales = scale_range(out, r0, n);
-        if (tx) {
-            data = data.as_texels(texel_format(out.type));
-            if (out.type == gguf::TensorType::q8_0) scales = scales.as_texels(VK_FORMAT_R16_SFLOAT);
-        }
+        const auto [data, scales] = weight_rows(out, r0, n, tx);
         rec.dispatch(kp, {x, data, scales, slots, partials},
                      push_bytes(S, K4, uint32_t(r0), uint32_t(n), uint32_t(r0 / unembed_tile_ids), n_tiles,
                                 uint32_t(fp16 ? 1 : 0)),
