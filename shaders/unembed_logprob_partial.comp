@@ -9,6 +9,10 @@
 // invocation i sums the BM x TN logits of ids TN*i .. over all of C (slot rows are the same texels for all
 // invocations, which lavapipe fetches cheaply), through shared memory to invocations < BM, one per slot.
 // Slot blocks are the grid's fast axis: consecutive workgroups reuse one vocab tile's weights while cached.
+// PE_SUBGROUP (KernelFeatures::subgroups): every invocation folds its own TN logits per slot, subgroup
+// max/min/add combine the lanes, and invocations < BM merge one shared entry per subgroup, instead of
+// BM invocations walking the tile's 256 logits alone while the rest wait (the host selects it only
+// for subgroups of at least 4 invocations, so at most MAX_SG entries per slot).
 // | reference: cpu::unembed_logprob (whose second pass is unembed_logprob_reduce)
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
@@ -17,6 +21,9 @@
 #define W_SCALE_BINDING 2
 #include "weights.glsl"
 #include "fp16.glsl"
+#ifdef PE_SUBGROUP
+#extension GL_KHR_shader_subgroup_arithmetic : require
+#endif
 #ifdef PE_TEXEL
 layout(binding = X_BINDING) uniform samplerBuffer x_tex;
 vec4 load_x4(uint i) { return texelFetch(x_tex, int(i)); }
@@ -33,7 +40,41 @@ struct Partial { float m; float s; uint arg; float second; float target; uint pa
 layout(std430, binding = 4) writeonly buffer PartBuf { Partial parts[]; };
 layout(push_constant) uniform Push { uint S, K4, v0, nv, tile0, n_tiles, fp16; } p;
 
+#ifdef PE_SUBGROUP
+const uint MAX_SG = 16;
+shared float sh_m[BM * MAX_SG], sh_s[BM * MAX_SG], sh_second[BM * MAX_SG], sh_target[BM * MAX_SG];
+shared uint sh_arg[BM * MAX_SG];
+#else
 shared float logits[BM * VT];  // 16 KB
+#endif
+
+// Adds (x, id) to a running (max, sum exp(x - max), first argmax, second-largest) in id order.
+void fold(inout float m, inout float s, inout uint arg, inout float second, float x, uint id) {
+    if (x > m) {
+        second = m;
+        s = s * exp(m - x) + 1.0;
+        m = x;
+        arg = id;
+    } else {
+        second = max(second, x);
+        s += exp(x - m);
+    }
+}
+
+// Merges statistics (tm, ts, targ, tsecond) of other ids into (m, s, arg, second), in any order:
+// the lower id wins a tie for the max, and then the max itself is the second-largest value.
+void merge(inout float m, inout float s, inout uint arg, inout float second, float tm, float ts, uint targ,
+           float tsecond) {
+    if (tm > m || (tm == m && targ < arg)) {
+        second = max(m, tsecond);
+        s = s * exp(m - tm) + ts;
+        m = tm;
+        arg = targ;
+    } else {
+        second = max(second, tm);
+        s += ts * exp(tm - m);
+    }
+}
 
 void main() {
     const uint lid = gl_LocalInvocationID.x;
@@ -58,6 +99,47 @@ void main() {
             }
         }
     }
+#ifdef PE_SUBGROUP
+    [[unroll]] for (uint i = 0; i < BM; ++i) {
+        const uint target = slots[min(s0 + i, p.S - 1)].y;
+        float m = neg_big, sum = 0.0, second = neg_big, tx = neg_big;
+        uint arg = 0xffffffffu;
+        [[unroll]] for (uint j = 0; j < TN; ++j) {
+            const uint n = vbase + lid * TN + j;
+            if (n < p.nv) {
+                float x = acc[i][j];
+                if (p.fp16 != 0u) x = fp16_round(x);
+                fold(m, sum, arg, second, x, p.v0 + n);
+                if (p.v0 + n == target) tx = x;
+            }
+        }
+        const float M = subgroupMax(m);
+        const uint A = subgroupMin(m == M ? arg : 0xffffffffu);
+        const float S = subgroupAdd(sum * exp(m - M));
+        const float second_all = subgroupMax(arg == A ? second : m);
+        const float T = subgroupMax(tx);
+        if (subgroupElect()) {
+            const uint e = i * MAX_SG + gl_SubgroupID;
+            sh_m[e] = M;
+            sh_s[e] = S;
+            sh_arg[e] = A;
+            sh_second[e] = second_all;
+            sh_target[e] = T;
+        }
+    }
+    barrier();
+    const uint slot = s0 + lid;
+    if (lid < BM && slot < p.S) {
+        float st_m = neg_big, st_s = 0.0, st_second = neg_big, st_target = neg_big;
+        uint st_arg = 0xffffffffu;
+        for (uint g = 0; g < gl_NumSubgroups; ++g) {
+            const uint e = lid * MAX_SG + g;
+            merge(st_m, st_s, st_arg, st_second, sh_m[e], sh_s[e], sh_arg[e], sh_second[e]);
+            st_target = max(st_target, sh_target[e]);
+        }
+        parts[slot * p.n_tiles + p.tile0 + gl_WorkGroupID.y] = Partial(st_m, st_s, st_arg, st_second, st_target, 0u, 0u, 0u);
+    }
+#else
     [[unroll]] for (uint i = 0; i < BM; ++i)
         [[unroll]] for (uint j = 0; j < TN; ++j) logits[i * VT + lid * TN + j] = acc[i][j];
     barrier();
@@ -73,17 +155,10 @@ void main() {
             float x = logits[lid * VT + c];
             if (p.fp16 != 0u) x = fp16_round(x);
             const uint id = p.v0 + n;
-            if (x > st_m) {
-                st_second = st_m;
-                st_s = st_s * exp(st_m - x) + 1.0;
-                st_m = x;
-                st_arg = id;
-            } else {
-                st_second = max(st_second, x);
-                st_s += exp(x - st_m);
-            }
+            fold(st_m, st_s, st_arg, st_second, x, id);
             if (id == my_target) st_target = x;
         }
         parts[slot * p.n_tiles + p.tile0 + gl_WorkGroupID.y] = Partial(st_m, st_s, st_arg, st_second, st_target, 0u, 0u, 0u);
     }
+#endif
 }

@@ -31,6 +31,17 @@ Buffer::Buffer(Device& device, uint64_t bytes, MemoryUse use) : device_(&device)
     ai.allocationSize = req.size;
     if (use == MemoryUse::device) {
         ai.memoryTypeIndex = device.memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
+        if (!device.reserve(req.size)) {  // past DeviceOptions::memory_limit_bytes: as the driver's OOM
+            vkDestroyBuffer(device.handle(), buffer_, nullptr);
+            buffer_ = VK_NULL_HANDLE;
+            throw pe::Error(ErrorKind::device_oom, "", "vkAllocateMemory",
+                            fmt::format("out of device memory allocating {:.1f} MiB on {} ({:.1f} of the {:.1f} MiB "
+                                        "memory limit in use)",
+                                        double(bytes) / (1 << 20), device.info().name,
+                                        double(device.allocated_bytes()) / (1 << 20),
+                                        double(device.memory_limit()) / (1 << 20)));
+        }
+        charged_ = req.size;
     } else {
         ai.memoryTypeIndex = device.memory_type(
             req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
@@ -40,6 +51,7 @@ Buffer::Buffer(Device& device, uint64_t bytes, MemoryUse use) : device_(&device)
     if (r != VK_SUCCESS) {
         vkDestroyBuffer(device.handle(), buffer_, nullptr);
         buffer_ = VK_NULL_HANDLE;
+        device.release(std::exchange(charged_, 0));
         if (r == VK_ERROR_OUT_OF_DEVICE_MEMORY || r == VK_ERROR_OUT_OF_HOST_MEMORY)
             throw pe::Error(ErrorKind::device_oom, "", "vkAllocateMemory",
                             fmt::format("out of device memory allocating {:.1f} MiB on {}", double(bytes) / (1 << 20),
@@ -56,7 +68,8 @@ Buffer::Buffer(Device& device, uint64_t bytes, MemoryUse use) : device_(&device)
 
 Buffer::Buffer(Buffer&& o) noexcept
     : device_(std::exchange(o.device_, nullptr)), buffer_(std::exchange(o.buffer_, VK_NULL_HANDLE)),
-      memory_(std::exchange(o.memory_, VK_NULL_HANDLE)), bytes_(std::exchange(o.bytes_, 0)), use_(o.use_),
+      memory_(std::exchange(o.memory_, VK_NULL_HANDLE)), bytes_(std::exchange(o.bytes_, 0)),
+      charged_(std::exchange(o.charged_, 0)), use_(o.use_),
       mapped_(std::exchange(o.mapped_, nullptr)), views_(std::exchange(o.views_, {})) {}
 
 Buffer& Buffer::operator=(Buffer&& o) noexcept {
@@ -66,6 +79,7 @@ Buffer& Buffer::operator=(Buffer&& o) noexcept {
         buffer_ = std::exchange(o.buffer_, VK_NULL_HANDLE);
         memory_ = std::exchange(o.memory_, VK_NULL_HANDLE);
         bytes_ = std::exchange(o.bytes_, 0);
+        charged_ = std::exchange(o.charged_, 0);
         use_ = o.use_;
         mapped_ = std::exchange(o.mapped_, nullptr);
         views_ = std::exchange(o.views_, {});
@@ -82,6 +96,7 @@ void Buffer::release() {
     if (mapped_) vkUnmapMemory(device_->handle(), memory_);
     if (buffer_) vkDestroyBuffer(device_->handle(), buffer_, nullptr);
     if (memory_) vkFreeMemory(device_->handle(), memory_, nullptr);
+    device_->release(std::exchange(charged_, 0));
     mapped_ = nullptr;
     buffer_ = VK_NULL_HANDLE;
     memory_ = VK_NULL_HANDLE;

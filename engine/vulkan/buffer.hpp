@@ -49,6 +49,7 @@ private:
     VkBuffer buffer_ = VK_NULL_HANDLE;
     VkDeviceMemory memory_ = VK_NULL_HANDLE;
     uint64_t bytes_ = 0;
+    uint64_t charged_ = 0;  // device-local bytes counted against the device's memory limit
     MemoryUse use_ = MemoryUse::device;
     std::byte* mapped_ = nullptr;
     mutable std::map<std::tuple<uint64_t, uint64_t, VkFormat>, VkBufferView> views_;

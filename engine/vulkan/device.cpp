@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <atomic>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -103,9 +104,10 @@ DeviceInfo describe(VkPhysicalDevice pd, uint32_t index) {
     vkGetPhysicalDeviceProperties2(pd, &props2);
     info.driver = std::string(driver.driverName) + " " + driver.driverInfo;
     info.subgroup_size = sub.subgroupSize;
-    info.subgroup_broadcast = (sub.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
-                              (sub.supportedOperations & VK_SUBGROUP_FEATURE_BALLOT_BIT) &&
-                              sub.subgroupSize >= 4 && sub.subgroupSize <= 128;
+    const VkSubgroupFeatureFlags needed = VK_SUBGROUP_FEATURE_BASIC_BIT | VK_SUBGROUP_FEATURE_ARITHMETIC_BIT;
+    info.subgroup_arithmetic = (sub.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
+                               (sub.supportedOperations & needed) == needed && sub.subgroupSize >= 4 &&
+                               sub.subgroupSize <= 128;  // >= 4: unembed_logprob_partial's MAX_SG
 
     auto f12 = vk_struct<VkPhysicalDeviceVulkan12Features>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES);
     auto f11 = vk_struct<VkPhysicalDeviceVulkan11Features>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES, &f12);
@@ -130,6 +132,32 @@ VkBool32 VKAPI_PTR on_message(VkDebugUtilsMessageSeverityFlagBitsEXT, VkDebugUti
 
 }  // namespace
 
+std::string KernelFeatures::describe() const {
+    std::string out;
+    if (subgroups) out += "subgroups";
+    if (storage16) out += std::string(out.empty() ? "" : "+") + "storage16";
+    return out.empty() ? "portable" : out;
+}
+
+KernelFeatures parse_kernel_features(std::string_view text, const std::string& field) {
+    if (text == "all") return KernelFeatures::all();
+    KernelFeatures f;
+    if (text == "portable") return f;
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t end = std::min(text.find('+', start), text.size());
+        const std::string_view name = text.substr(start, end - start);
+        if (name == "subgroups") f.subgroups = true;
+        else if (name == "storage16") f.storage16 = true;
+        else
+            throw pe::Error(ErrorKind::bad_input, "", field,
+                            fmt::format("unknown Vulkan feature '{}' (known: all, portable, subgroups, storage16, "
+                                        "joined by '+')", name));
+        start = end + 1;
+    }
+    return f;
+}
+
 std::string DeviceInfo::api_string() const {
     return fmt::format("{}.{}.{}", VK_API_VERSION_MAJOR(api_version), VK_API_VERSION_MINOR(api_version),
                        VK_API_VERSION_PATCH(api_version));
@@ -150,6 +178,9 @@ struct Device::State {
     VkPhysicalDeviceProperties props{};
     VkPhysicalDeviceMemoryProperties memory{};
     DeviceInfo info;
+    KernelFeatures features;
+    uint64_t memory_limit = 0;
+    std::atomic<uint64_t> allocated{0}, peak{0};
     bool validation = false;
     bool echo = false;  // PE_VULKAN_VALIDATION=1 from the environment: print messages to stderr too
     mutable std::mutex messages_mutex;
@@ -325,7 +356,12 @@ Device Device::open(const DeviceOptions& options) {
     std::vector<const char*> exts;
     if (has_extension(device_extensions(s->physical), "VK_KHR_portability_subset"))
         exts.push_back("VK_KHR_portability_subset");
-    auto di = vk_struct<VkDeviceCreateInfo>(VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO);
+    s->features.subgroups = options.features.subgroups && s->info.subgroup_arithmetic;
+    s->features.storage16 = options.features.storage16 && s->info.storage16;
+    s->memory_limit = options.memory_limit_bytes;
+    auto f11 = vk_struct<VkPhysicalDeviceVulkan11Features>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES);
+    f11.storageBuffer16BitAccess = s->features.storage16 ? VK_TRUE : VK_FALSE;
+    auto di = vk_struct<VkDeviceCreateInfo>(VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, &f11);
     di.queueCreateInfoCount = 1;
     di.pQueueCreateInfos = &qi;
     di.enabledExtensionCount = uint32_t(exts.size());
@@ -372,6 +408,25 @@ uint32_t Device::queue_family() const { return s_->family; }
 VkPipelineCache Device::pipeline_cache() const { return s_->cache; }
 const VkPhysicalDeviceLimits& Device::limits() const { return s_->props.limits; }
 bool Device::validation_enabled() const { return s_->validation; }
+const KernelFeatures& Device::features() const { return s_->features; }
+uint64_t Device::allocated_bytes() const { return s_->allocated.load(); }
+uint64_t Device::peak_allocated_bytes() const { return s_->peak.load(); }
+
+uint64_t Device::memory_limit() const { return s_->memory_limit; }
+
+bool Device::reserve(uint64_t bytes) {
+    const uint64_t now = s_->allocated.fetch_add(bytes) + bytes;
+    if (s_->memory_limit && now > s_->memory_limit) {
+        s_->allocated.fetch_sub(bytes);
+        return false;
+    }
+    uint64_t peak = s_->peak.load();
+    while (now > peak && !s_->peak.compare_exchange_weak(peak, now)) {
+    }
+    return true;
+}
+
+void Device::release(uint64_t bytes) { s_->allocated.fetch_sub(bytes); }
 
 std::vector<std::string> Device::validation_messages() const {
     std::lock_guard lock(s_->messages_mutex);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/vulkan/vk.hpp"
@@ -22,18 +23,35 @@ struct DeviceInfo {
     uint64_t device_local_bytes = 0;
     uint32_t subgroup_size = 0;
     bool usable = false;             // Vulkan 1.2 and a compute queue
-    bool subgroup_broadcast = false; // compute-stage subgroup ballot ops (detected, reported)
-    bool float16 = false;            // shaderFloat16 (detected, reported)
-    bool storage16 = false;          // storageBuffer16BitAccess (detected, reported)
-    bool integer_dot = false;        // VK_KHR_shader_integer_dot_product (detected, reported)
-    bool cooperative_matrix = false; // VK_KHR_cooperative_matrix (detected, reported)
+    bool subgroup_arithmetic = false; // compute-stage subgroup add/min/max (used: KernelFeatures)
+    bool storage16 = false;           // storageBuffer16BitAccess (used: KernelFeatures)
+    bool float16 = false;             // shaderFloat16 (reported; no kernel computes in fp16)
+    bool integer_dot = false;         // VK_KHR_shader_integer_dot_product (reported, see README)
+    bool cooperative_matrix = false;  // VK_KHR_cooperative_matrix (reported, see README)
     std::string api_string() const;
 };
+
+// The optional device features the kernels use when the device has them (issue #4). Each has a
+// portable path that every Vulkan 1.2 device runs; `vulkan:portable` on the command line forces it.
+struct KernelFeatures {
+    bool subgroups = false;  // subgroup add/min/max: row reductions without a shared-memory tree
+    bool storage16 = false;  // 16-bit storage buffers: F16 weights loaded as f16vec4, no unpacking
+    static KernelFeatures all() { return {true, true}; }
+    std::string describe() const;  // "subgroups+storage16", or "portable" when none
+    bool operator==(const KernelFeatures&) const = default;
+};
+// "all", "portable", or feature names joined by '+' ("subgroups+storage16"); bad_input names `field`.
+KernelFeatures parse_kernel_features(std::string_view text, const std::string& field);
 
 struct DeviceOptions {
     std::optional<uint32_t> index;  // none: prefer discrete, then integrated, virtual, cpu
     bool validation = false;        // also enabled by PE_VULKAN_VALIDATION=1
     bool pipeline_cache = true;     // load/save $XDG_CACHE_HOME/pythia-eval/pipelines-*.bin
+    KernelFeatures features = KernelFeatures::all();  // allowed; those the device has are enabled
+    // Device-local bytes this process may hold (0: no limit but the device's own). Going past it is
+    // device_oom exactly like the driver's VK_ERROR_OUT_OF_DEVICE_MEMORY, so a shared GPU can be
+    // capped, and the out-of-memory retry can be tested on a device with plenty of memory.
+    uint64_t memory_limit_bytes = 0;
 };
 
 class Device {
@@ -51,6 +69,16 @@ public:
     uint32_t queue_family() const;
     VkPipelineCache pipeline_cache() const;
     const VkPhysicalDeviceLimits& limits() const;
+    const KernelFeatures& features() const;  // enabled: allowed by the options and supported
+
+    // Device-local bytes held by live Buffers, and the most held at once. A Buffer reserves before
+    // allocating (false: the bytes would pass memory_limit(), nothing is counted) and releases when
+    // it frees.
+    uint64_t allocated_bytes() const;
+    uint64_t peak_allocated_bytes() const;
+    uint64_t memory_limit() const;  // DeviceOptions::memory_limit_bytes
+    bool reserve(uint64_t bytes);
+    void release(uint64_t bytes);
 
     // A memory type index with all `required` flags, preferring one that also has `preferred`.
     // Throws device when none fits.

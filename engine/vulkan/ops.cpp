@@ -143,7 +143,18 @@ std::vector<float> rope_table(uint32_t n_ctx, uint32_t R, float base) {
     return table;
 }
 
-Ops::Ops(Device& device) : device_(&device), dummy_(device, 16) {}
+Ops::Ops(Device& device) : device_(&device), dummy_(device, 16), features_(device.features()) {}
+
+void Ops::use_features(const KernelFeatures& allowed) {
+    const KernelFeatures& enabled = device_->features();
+    features_ = {allowed.subgroups && enabled.subgroups, allowed.storage16 && enabled.storage16};
+}
+
+std::string Ops::weight_variant(const DeviceWeight& w, bool texels) const {
+    if (texels) return type_suffix(w.type) + "_tx";
+    if (w.type == gguf::TensorType::f16 && features_.storage16) return "f16_s16";
+    return type_suffix(w.type);
+}
 
 Kernel& Ops::kernel(ShaderId id, uint32_t n_buffers, uint32_t push, std::vector<uint32_t> spec, uint32_t texel_mask) {
     auto key = std::make_pair(uint32_t(id), spec);
@@ -155,10 +166,13 @@ Kernel& Ops::kernel(ShaderId id, uint32_t n_buffers, uint32_t push, std::vector<
 }
 
 bool Ops::use_texels(uint64_t x_texels) const {
-    // Texel fetches beat storage-buffer loads on lavapipe; every device takes them when its texel
-    // buffers are large enough for our bindings (the guaranteed minimum, 65536 texels, is not).
+    // Texel fetches beat storage-buffer loads on lavapipe (measured), so CPU devices take them, as
+    // do GPUs without 16-bit storage; GPUs with it load F16 weights from storage buffers as llama.cpp
+    // does. Either way the texel buffers must be large enough for our bindings (the guaranteed
+    // minimum, 65536 texels, is not).
     const uint64_t limit = device_->limits().maxTexelBufferElements;
-    return allow_texels_ && limit >= (uint64_t(1) << 22) && x_texels <= limit;
+    const bool prefer = device_->info().type == "cpu" || !features_.storage16;
+    return allow_texels_ && prefer && limit >= (uint64_t(1) << 22) && x_texels <= limit;
 }
 
 uint64_t Ops::rows_per_binding(const DeviceWeight& w, uint64_t multiple, bool texels) const {
@@ -172,7 +186,7 @@ uint64_t Ops::rows_per_binding(const DeviceWeight& w, uint64_t multiple, bool te
 }
 
 void Ops::embed(Recorder& rec, const DeviceWeight& table, const Buffer& ids, Buffer& x, uint32_t T) {
-    Kernel& k = kernel(shader_by_name("embed_" + type_suffix(table.type)), 4, 16);
+    Kernel& k = kernel(shader_by_name("embed_" + weight_variant(table, false)), 4, 16);
     const uint32_t C4 = uint32_t(table.cols / 4);
     const uint64_t chunk = rows_per_binding(table, 256, false);
     for (uint64_t r0 = 0; r0 < table.rows; r0 += chunk) {
@@ -185,7 +199,7 @@ void Ops::embed(Recorder& rec, const DeviceWeight& table, const Buffer& ids, Buf
 
 void Ops::layernorm(Recorder& rec, const Buffer& x, const Buffer& w, const Buffer& b, Buffer& y, uint32_t T,
                     uint32_t C, float eps) {
-    Kernel& k = kernel(ShaderId::layernorm, 4, 8);
+    Kernel& k = kernel(features_.subgroups ? ShaderId::layernorm_sg : ShaderId::layernorm, 4, 8);
     rec.dispatch(k, {x, w, b, y}, push_bytes(C, eps), {T, 1, 1});
 }
 
@@ -194,9 +208,8 @@ void Ops::matmul(Recorder& rec, BufferRange x, const DeviceWeight& w, const Buff
     if (ldy == 0) ldy = uint32_t(w.rows);
     const uint32_t K4 = uint32_t(w.cols / 4);
     const bool tx = use_texels(uint64_t(T) * K4);
-    Kernel& k = tx ? kernel(shader_by_name("matmul_" + type_suffix(w.type) + "_tx"), 5, 24, {},
-                            w.type == gguf::TensorType::q8_0 ? 0b111u : 0b011u)
-                   : kernel(shader_by_name("matmul_" + type_suffix(w.type)), 5, 24);
+    Kernel& k = kernel(shader_by_name("matmul_" + weight_variant(w, tx)), 5, 24, {},
+                       !tx ? 0u : w.type == gguf::TensorType::q8_0 ? 0b111u : 0b011u);
     if (tx) {
         x.bytes = x.bytes == VK_WHOLE_SIZE ? x.buffer->size() - x.offset_bytes : x.bytes;
         x.bytes = std::min<uint64_t>(x.bytes, uint64_t(T) * K4 * 16);
@@ -256,9 +269,9 @@ void Ops::unembed_logprob(Recorder& rec, const Buffer& h, const DeviceWeight& ou
     if (S == 0) return;
     const uint32_t K4 = uint32_t(out.cols / 4);
     const bool tx = use_texels(h.size() / 16);
-    Kernel& kp = tx ? kernel(shader_by_name("unembed_logprob_partial_" + type_suffix(out.type) + "_tx"), 5, 28, {},
-                             out.type == gguf::TensorType::q8_0 ? 0b111u : 0b011u)
-                    : kernel(shader_by_name("unembed_logprob_partial_" + type_suffix(out.type)), 5, 28);
+    Kernel& kp = kernel(shader_by_name("unembed_logprob_partial_" + weight_variant(out, tx) +
+                                       (features_.subgroups ? "_sg" : "")),
+                        5, 28, {}, !tx ? 0u : out.type == gguf::TensorType::q8_0 ? 0b111u : 0b011u);
     Kernel& kr = kernel(ShaderId::unembed_logprob_reduce, 3, 16);
     BufferRange x(h);
     if (tx) x = BufferRange(h, 0, h.size() / 16 * 16).as_texels(VK_FORMAT_R32G32B32A32_SFLOAT);

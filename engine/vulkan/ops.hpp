@@ -75,6 +75,9 @@ public:
     uint32_t attention_block_rows(uint32_t D) const;  // QB: query rows per attention block
     // false: storage-buffer loads only (the path for devices with small texel buffers; tests use it).
     void allow_texels(bool allow) { allow_texels_ = allow; }
+    // The optional features the kernels may use: `allowed` and what the device enabled (the default).
+    void use_features(const KernelFeatures& allowed);
+    const KernelFeatures& features() const { return features_; }
     static uint64_t partial_bytes(uint32_t S, uint64_t Vp);
     Device& device() { return *device_; }
 
@@ -83,9 +86,11 @@ private:
                    uint32_t texel_mask = 0);
     uint64_t rows_per_binding(const DeviceWeight& w, uint64_t multiple, bool texels) const;
     bool use_texels(uint64_t x_texels) const;
+    std::string weight_variant(const DeviceWeight& w, bool texels) const;  // "f16_s16", "q8_0_tx", ...
     Device* device_;
     Buffer dummy_;
     bool allow_texels_ = true;
+    KernelFeatures features_;
     std::map<std::pair<uint32_t, std::vector<uint32_t>>, std::unique_ptr<Kernel>> kernels_;
 };
 

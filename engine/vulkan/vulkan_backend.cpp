@@ -35,7 +35,12 @@ public:
         max_rows_ = uint32_t(std::min<uint64_t>(vulkan::default_max_rows, limit_rows));
     }
 
-    std::string name() const override { return "vulkan"; }
+    // "vulkan", or "vulkan:<features>" when options turned off some the device has (bench labels).
+    std::string name() const override {
+        const auto& info = device_->info();
+        const vulkan::KernelFeatures supported{info.subgroup_arithmetic, info.storage16};
+        return device_->features() == supported ? "vulkan" : "vulkan:" + device_->features().describe();
+    }
     std::string device_name() const override { return device_->info().name; }
 
     std::vector<std::vector<ScoredToken>> score(const Batch& batch) override {
@@ -60,7 +65,8 @@ public:
                 done += last - first;
             } catch (const pe::Error& e) {
                 if (e.kind() != ErrorKind::device_oom) throw;
-                act_.reset();  // free the activations before retrying smaller
+                act_.reset();  // free the activations, and forget their size, before retrying smaller
+                act_rows_hint_ = act_blocks_hint_ = act_slots_hint_ = 0;
                 const uint32_t smallest = uint32_t(todo[done].input.size());
                 if (max_rows_ <= smallest) throw;
                 max_rows_ = std::max(smallest, max_rows_ / 2);

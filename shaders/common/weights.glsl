@@ -9,6 +9,8 @@
 //              upload so every load is aligned; w = d * q as ggml's dequantize_row_q8_0.
 // PE_TEXEL: the same loads through uniform texel buffers (the format converts F16 and sign-extends
 // int8 in the fetch), which lavapipe and many GPUs fetch faster than storage buffers.
+// PE_STORAGE16 (WTYPE_F16 only; KernelFeatures::storage16): F16 weights as an f16vec4 storage buffer,
+// converted by the load itself instead of two unpackHalf2x16 per four weights.
 #if defined(PE_TEXEL) && (defined(WTYPE_F32) || defined(WTYPE_F16))
 layout(binding = W_BINDING) uniform samplerBuffer w_tex;  // RGBA32F or RGBA16F: four weights a texel
 vec4 load_w4(uint row, uint k4, uint K4) { return texelFetch(w_tex, int(row * K4 + k4)); }
@@ -26,6 +28,10 @@ vec4 load_w4(uint row, uint k4, uint K4) {
     uint i = row * K4 + k4;
     return texelFetch(w_scale, int(i >> 3)).x * vec4(texelFetch(w_tex, int(i)));
 }
+#elif defined(PE_STORAGE16) && defined(WTYPE_F16)
+#extension GL_EXT_shader_16bit_storage : require
+layout(std430, binding = W_BINDING) readonly buffer WeightBuf { f16vec4 w_data[]; };
+vec4 load_w4(uint row, uint k4, uint K4) { return vec4(w_data[row * K4 + k4]); }
 #elif defined(WTYPE_F32)
 layout(std430, binding = W_BINDING) readonly buffer WeightBuf { vec4 w_data[]; };
 vec4 load_w4(uint row, uint k4, uint K4) { return w_data[row * K4 + k4]; }

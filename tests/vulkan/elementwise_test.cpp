@@ -19,12 +19,16 @@ BOOST_AUTO_TEST_CASE(layernorm_rows_with_large_mean) {
     std::vector<float> want(x.size());
     cpu::layernorm(x.data(), w.data(), b.data(), want.data(), T, C, 1e-5f);
     auto dx = device_floats(x), dw = device_floats(w), db = device_floats(b);
-    vulkan::Buffer dy(vk_device(), x.size() * 4);
-    vulkan::Recorder rec(vk_device());
-    vk_ops().layernorm(rec, dx, dw, db, dy, T, C, 1e-5f);
-    rec.submit_and_wait();
-    // mean 600 in fp32 leaves ~600 * 2^-24 per centred value; summation orders differ
-    check_diff(compare(read_floats(dy, x.size()), want, 1e-4, 1e-4), "layernorm");
+    for (const auto& features : feature_sets()) {  // shared-memory tree, then subgroupAdd
+        vk_ops().use_features(features);
+        vulkan::Buffer dy(vk_device(), x.size() * 4);
+        vulkan::Recorder rec(vk_device());
+        vk_ops().layernorm(rec, dx, dw, db, dy, T, C, 1e-5f);
+        rec.submit_and_wait();
+        // mean 600 in fp32 leaves ~600 * 2^-24 per centred value; summation orders differ
+        check_diff(compare(read_floats(dy, x.size()), want, 1e-4, 1e-4), "layernorm " + features.describe());
+    }
+    vk_ops().use_features(vulkan::KernelFeatures::all());
     check_validation_clean();
 }
 
@@ -61,7 +65,9 @@ BOOST_AUTO_TEST_CASE(embed_every_weight_type) {
     const uint64_t V = 300, C = 64;
     const auto table = random_floats(V * C, 6);
     const std::vector<int32_t> ids = {0, 299, 5, 5, 17, 123, 298, 64};
+    for (const auto& features : feature_sets())  // F16: unpackHalf2x16, then 16-bit storage loads
     for (auto type : {gguf::TensorType::f32, gguf::TensorType::f16, gguf::TensorType::bf16, gguf::TensorType::q8_0}) {
+        vk_ops().use_features(features);
         std::vector<std::byte> storage;
         const auto w = make_weight("token_embd.weight", type, V, C, table, storage);
         std::vector<float> want(ids.size() * C);
@@ -74,8 +80,10 @@ BOOST_AUTO_TEST_CASE(embed_every_weight_type) {
         vk_ops().embed(rec, dw, dids, dx, uint32_t(ids.size()));
         rec.submit_and_wait();
         check_diff(compare(read_floats(dx, want.size()), want, 0, 0),
-                   std::string("embed ") + std::string(gguf::type_traits(type).name) + " (exact dequantization)");
+                   std::string("embed ") + std::string(gguf::type_traits(type).name) + " " + features.describe() +
+                       " (exact dequantization)");
     }
+    vk_ops().use_features(vulkan::KernelFeatures::all());
     check_validation_clean();
 }
 

@@ -92,14 +92,16 @@ double check_against(const std::vector<std::vector<model::ScoredToken>>& got, co
 void pe::test::compare_model(const std::string& path, int n_req, int len, const std::string& what) {
     const auto m = model::Model::load(path);
     const auto reqs = random_requests(m, n_req, len, 99);
-    auto backend = model::make_vulkan_backend(m, vk_device());
-    for (auto prec : {model::LogitPrecision::fp32, model::LogitPrecision::fp16}) {
-        model::Batch batch{reqs, prec};
-        const auto got = backend->score(batch);
-        const auto ref = cpu_reference(m, reqs, prec);
-        // fp16: the log-prob is rounded to fp16 after the fp32 error, so allow one fp16 step at |lp| < 16
-        check_against(got, ref, prec == model::LogitPrecision::fp32 ? 1e-3 : 1e-3 + 7.9e-3,
-                      what + (prec == model::LogitPrecision::fp32 ? " fp32" : " fp16"));
+    for (vulkan::Device* device : {&vk_portable_device(), &vk_device()}) {  // without and with optional features
+        auto backend = model::make_vulkan_backend(m, *device);
+        for (auto prec : {model::LogitPrecision::fp32, model::LogitPrecision::fp16}) {
+            model::Batch batch{reqs, prec};
+            const auto got = backend->score(batch);
+            const auto ref = cpu_reference(m, reqs, prec);
+            // fp16: the log-prob is rounded to fp16 after the fp32 error, so allow one fp16 step at |lp| < 16
+            check_against(got, ref, prec == model::LogitPrecision::fp32 ? 1e-3 : 1e-3 + 7.9e-3,
+                          what + " " + backend->name() + (prec == model::LogitPrecision::fp32 ? " fp32" : " fp16"));
+        }
     }
     check_validation_clean();
 }
@@ -138,8 +140,9 @@ BOOST_AUTO_TEST_CASE(packed_and_prefix_shared_equal_one_by_one) {
     reqs.push_back({{7, 8, 9}, {10}});
     auto more = random_requests(m, 1, 29, 3);
     reqs.push_back(more[0]);
-    auto backend = model::make_vulkan_backend(m, vk_device());
+    for (vulkan::Device* device : {&vk_portable_device(), &vk_device()})
     for (auto prec : {model::LogitPrecision::fp32, model::LogitPrecision::fp16}) {
+        auto backend = model::make_vulkan_backend(m, *device);
         const auto together = backend->score({reqs, prec});
         for (size_t i = 0; i < reqs.size(); ++i) {
             const auto alone = backend->score({{reqs[i]}, prec});

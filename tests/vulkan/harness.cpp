@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -11,17 +12,20 @@
 namespace pe::test {
 
 namespace {
+vulkan::DeviceOptions validated(const vulkan::KernelFeatures& features) {
+    vulkan::DeviceOptions o;
+    o.validation = true;
+    o.pipeline_cache = false;
+    o.features = features;
+    return o;
+}
 struct Shared {
     vulkan::Device device;
     vulkan::Ops ops;
     size_t seen = 0;
-    Shared() : device(vulkan::Device::open(options())), ops(device) {}
-    static vulkan::DeviceOptions options() {
-        vulkan::DeviceOptions o;
-        o.validation = true;
-        o.pipeline_cache = false;
-        return o;
-    }
+    std::optional<vulkan::Device> portable;
+    size_t portable_seen = 0;
+    Shared() : device(vulkan::Device::open(validated(vulkan::KernelFeatures::all()))), ops(device) {}
 };
 Shared& shared() {
     static Shared s;
@@ -32,10 +36,26 @@ Shared& shared() {
 vulkan::Device& vk_device() { return shared().device; }
 vulkan::Ops& vk_ops() { return shared().ops; }
 
+vulkan::Device& vk_portable_device() {
+    if (!shared().portable) shared().portable.emplace(vulkan::Device::open(validated({})));
+    return *shared().portable;
+}
+
+std::vector<vulkan::KernelFeatures> feature_sets() {
+    std::vector<vulkan::KernelFeatures> sets = {{}};
+    if (!(vk_device().features() == vulkan::KernelFeatures{})) sets.push_back(vk_device().features());
+    return sets;
+}
+
 std::vector<std::string> new_validation_messages() {
-    auto all = shared().device.validation_messages();
-    std::vector<std::string> fresh(all.begin() + std::ptrdiff_t(shared().seen), all.end());
-    shared().seen = all.size();
+    std::vector<std::string> fresh;
+    auto take = [&](const vulkan::Device& d, size_t& seen) {
+        const auto all = d.validation_messages();
+        fresh.insert(fresh.end(), all.begin() + std::ptrdiff_t(seen), all.end());
+        seen = all.size();
+    };
+    take(shared().device, shared().seen);
+    if (shared().portable) take(*shared().portable, shared().portable_seen);
     return fresh;
 }
 

@@ -20,7 +20,11 @@ namespace pe::test {
 // The validated device (lavapipe here; whatever Device::open prefers elsewhere).
 vulkan::Device& vk_device();
 vulkan::Ops& vk_ops();
-// Messages recorded since the last call, with the test's name; BOOST_CHECK that this is empty.
+// A second validated device on the same hardware with no optional features (`vulkan:portable`).
+vulkan::Device& vk_portable_device();
+// The kernel feature sets to test on this device: portable, then all it has (when any).
+std::vector<vulkan::KernelFeatures> feature_sets();
+// Messages recorded on either device since the last call; BOOST_CHECK that this is empty.
 std::vector<std::string> new_validation_messages();
 
 std::vector<float> random_floats(size_t n, uint32_t seed, float lo = -1.0f, float hi = 1.0f);

@@ -16,8 +16,10 @@ BOOST_AUTO_TEST_CASE(matmul_every_weight_type_odd_sizes) {
     const auto x = random_floats(size_t(M) * K, 10);
     const auto wv = random_floats(size_t(N) * K, 11);
     const auto bias = random_floats(N, 12);
+    for (const auto& features : feature_sets())  // storage loads of F16: unpackHalf2x16, then f16vec4
     for (bool texels : {true, false})
     for (auto type : {gguf::TensorType::f32, gguf::TensorType::f16, gguf::TensorType::bf16, gguf::TensorType::q8_0}) {
+        vk_ops().use_features(features);
         vk_ops().allow_texels(texels);
         std::vector<std::byte> storage;
         const auto w = make_weight("w", type, N, K, wv, storage);
@@ -33,10 +35,11 @@ BOOST_AUTO_TEST_CASE(matmul_every_weight_type_odd_sizes) {
             // fp32 sums of 96 products of |x| <= 1 in another order: ~1e-6
             check_diff(compare(read_floats(dy, want.size()), want, 1e-5, 1e-5),
                        std::string("matmul ") + std::string(gguf::type_traits(type).name) + (with_bias ? " +bias" : "") +
-                           (texels ? " (texel loads)" : " (storage loads)"));
+                           (texels ? " (texel loads, " : " (storage loads, ") + features.describe() + ")");
         }
     }
     vk_ops().allow_texels(true);
+    vk_ops().use_features(vulkan::KernelFeatures::all());
     check_validation_clean();
 }
 

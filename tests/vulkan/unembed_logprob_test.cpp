@@ -1,6 +1,10 @@
 // Vulkan unembed_logprob (partial + reduce) against cpu::matmul + cpu::unembed_logprob, fp32 and fp16
-// precision, a vocab that is not a multiple of the 256-id tile, and planted argmax targets.
+// precision, a vocab that is not a multiple of the 256-id tile, and planted argmax targets; every
+// weight-load path and both ways of reducing a tile's statistics (KernelFeatures).
 #include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cmath>
 
 #include "engine/cpu/ops.hpp"
 #include "engine/vulkan/recorder.hpp"
@@ -15,8 +19,10 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_matches_cpu) {
     const uint32_t T = 9, C = 64, V = 1000;
     const auto h = random_floats(size_t(T) * C, 30);
     const auto wv = random_floats(size_t(V) * C, 31, -0.5f, 0.5f);
+    for (const auto& features : feature_sets())  // statistics by one invocation per slot, then by subgroups
     for (bool texels : {true, false})
-    for (auto type : {gguf::TensorType::f32, gguf::TensorType::q8_0}) {
+    for (auto type : {gguf::TensorType::f32, gguf::TensorType::f16, gguf::TensorType::q8_0}) {
+        vk_ops().use_features(features);
         vk_ops().allow_texels(texels);
         std::vector<std::byte> storage;
         const auto w = make_weight("output.weight", type, V, C, wv, storage);
@@ -52,13 +58,64 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_matches_cpu) {
             }
             const std::string what = std::string("unembed_logprob ") + std::string(gguf::type_traits(type).name) +
                                      (prec == model::LogitPrecision::fp16 ? " fp16" : " fp32") +
-                                     (texels ? " (texel loads)" : " (storage loads)");
+                                     (texels ? " (texel loads, " : " (storage loads, ") + features.describe() + ")";
             // fp32: logits agree to ~1e-6, the log-sum to ~1e-6; fp16: one fp16 step of |lp| <= 16
             check_diff(compare(got, want, prec == model::LogitPrecision::fp16 ? 8e-3 : 2e-5, 0), what);
             BOOST_CHECK_MESSAGE(argmax_mismatch == 0, what << ": " << argmax_mismatch << " is_argmax mismatches");
         }
     }
     vk_ops().allow_texels(true);
+    vk_ops().use_features(vulkan::KernelFeatures::all());
+    check_validation_clean();
+}
+
+BOOST_AUTO_TEST_CASE(argmax_ties_go_to_the_first_id) {
+    // Rows repeat every 100 ids, so each logit appears at ids a, a+100, ..., in other lanes, subgroups and
+    // 256-id tiles: is_argmax must hold for the first copy of the max only (cpu::unembed_logprob's rule).
+    const uint32_t T = 5, C = 32, V = 700, period = 100;
+    const auto h = random_floats(size_t(T) * C, 40);
+    const auto base = random_floats(size_t(period) * C, 41);
+    std::vector<float> wv(size_t(V) * C);
+    for (uint32_t v = 0; v < V; ++v)
+        std::copy_n(base.begin() + std::ptrdiff_t((v % period) * C), C, wv.begin() + std::ptrdiff_t(v) * C);
+    std::vector<std::byte> storage;
+    const auto w = make_weight("output.weight", gguf::TensorType::f32, V, C, wv, storage);
+    std::vector<float> logits(size_t(T) * V);
+    cpu::matmul(h.data(), w, nullptr, logits.data(), T, 1);
+    std::vector<uint32_t> slots;
+    for (uint32_t t = 0; t < T; ++t) {
+        const auto r = cpu::unembed_logprob(&logits[size_t(t) * V], V, -1, model::LogitPrecision::fp32);
+        BOOST_REQUIRE_LT(uint32_t(r.argmax), period);  // the first copy
+        for (uint32_t copy = 0; copy < V / period; ++copy) slots.insert(slots.end(), {t, uint32_t(r.argmax) + copy * period});
+    }
+    const uint32_t S = uint32_t(slots.size() / 2);
+    const auto dw = vulkan::upload_weight(vk_device(), w);
+    auto dh = device_floats(h);
+    vulkan::Buffer dslots(vk_device(), slots.size() * 4);
+    dslots.upload(std::as_bytes(std::span(slots)));
+    vulkan::Buffer dparts(vk_device(), vulkan::Ops::partial_bytes(S, V));
+    vulkan::Buffer dres(vk_device(), S * sizeof(vulkan::SlotResult), vulkan::MemoryUse::host);
+    for (const auto& features : feature_sets())
+    for (bool texels : {true, false}) {
+        vk_ops().use_features(features);
+        vk_ops().allow_texels(texels);
+        vulkan::Recorder rec(vk_device());
+        vk_ops().unembed_logprob(rec, dh, dw, dslots, S, dparts, dres, false);
+        rec.submit_and_wait();
+        std::vector<vulkan::SlotResult> res(S);
+        dres.download(std::as_writable_bytes(std::span(res)));
+        for (uint32_t s = 0; s < S; ++s) {
+            const auto r = cpu::unembed_logprob(&logits[size_t(slots[2 * s]) * V], V, int32_t(slots[2 * s + 1]),
+                                                model::LogitPrecision::fp32);
+            BOOST_CHECK_MESSAGE(bool(res[s].is_argmax) == r.is_argmax && std::abs(res[s].logprob - r.logprob) < 2e-5,
+                                features.describe() << (texels ? " texels" : " storage") << ": slot " << s << " target "
+                                                    << slots[2 * s + 1] << " is_argmax " << res[s].is_argmax << " want "
+                                                    << r.is_argmax << ", logprob " << res[s].logprob << " want "
+                                                    << r.logprob);
+        }
+    }
+    vk_ops().allow_texels(true);
+    vk_ops().use_features(vulkan::KernelFeatures::all());
     check_validation_clean();
 }
 
