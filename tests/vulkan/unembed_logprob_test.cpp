@@ -13,6 +13,28 @@
 using namespace pe;
 using namespace pe::test;
 
+namespace {
+
+// Ops::unembed_logprob over `slots` ({row of h, target} pairs) with the current features and loads.
+std::vector<vulkan::SlotResult> run_unembed(std::span<const float> h, const model::Weight& w,
+                                            std::span<const uint32_t> slots, bool fp16) {
+    const uint32_t S = uint32_t(slots.size() / 2);
+    const auto dw = vulkan::upload_weight(vk_device(), w);
+    auto dh = device_floats(h);
+    vulkan::Buffer dslots(vk_device(), slots.size() * 4);
+    dslots.upload(std::as_bytes(slots));
+    vulkan::Buffer dparts(vk_device(), vulkan::Ops::partial_bytes(S, w.rows()));
+    vulkan::Buffer dres(vk_device(), S * sizeof(vulkan::SlotResult), vulkan::MemoryUse::host);
+    vulkan::Recorder rec(vk_device());
+    vk_ops().unembed_logprob(rec, dh, dw, dslots, S, dparts, dres, fp16);
+    rec.submit_and_wait();
+    std::vector<vulkan::SlotResult> res(S);
+    dres.download(std::as_writable_bytes(std::span(res)));
+    return res;
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_SUITE(vulkan_unembed_logprob)
 
 BOOST_AUTO_TEST_CASE(unembed_logprob_matches_cpu) {
@@ -36,18 +58,8 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_matches_cpu) {
             slots.insert(slots.end(), {t, uint32_t(r.argmax)});
         }
         const uint32_t S = uint32_t(slots.size() / 2);
-        const auto dw = vulkan::upload_weight(vk_device(), w);
-        auto dh = device_floats(h);
-        vulkan::Buffer dslots(vk_device(), slots.size() * 4);
-        dslots.upload(std::as_bytes(std::span(slots)));
-        vulkan::Buffer dparts(vk_device(), vulkan::Ops::partial_bytes(S, V));
-        vulkan::Buffer dres(vk_device(), S * sizeof(vulkan::SlotResult), vulkan::MemoryUse::host);
         for (auto prec : {model::LogitPrecision::fp32, model::LogitPrecision::fp16}) {
-            vulkan::Recorder rec(vk_device());
-            vk_ops().unembed_logprob(rec, dh, dw, dslots, S, dparts, dres, prec == model::LogitPrecision::fp16);
-            rec.submit_and_wait();
-            std::vector<vulkan::SlotResult> res(S);
-            dres.download(std::as_writable_bytes(std::span(res)));
+            const auto res = run_unembed(h, w, slots, prec == model::LogitPrecision::fp16);
             std::vector<float> got, want;
             int argmax_mismatch = 0;
             for (uint32_t s = 0; s < S; ++s) {
@@ -88,23 +100,12 @@ BOOST_AUTO_TEST_CASE(argmax_ties_go_to_the_first_id) {
         BOOST_REQUIRE_LT(uint32_t(r.argmax), period);  // the first copy
         for (uint32_t copy = 0; copy < V / period; ++copy) slots.insert(slots.end(), {t, uint32_t(r.argmax) + copy * period});
     }
-    const uint32_t S = uint32_t(slots.size() / 2);
-    const auto dw = vulkan::upload_weight(vk_device(), w);
-    auto dh = device_floats(h);
-    vulkan::Buffer dslots(vk_device(), slots.size() * 4);
-    dslots.upload(std::as_bytes(std::span(slots)));
-    vulkan::Buffer dparts(vk_device(), vulkan::Ops::partial_bytes(S, V));
-    vulkan::Buffer dres(vk_device(), S * sizeof(vulkan::SlotResult), vulkan::MemoryUse::host);
     for (const auto& features : feature_sets())
     for (bool texels : {true, false}) {
         vk_ops().use_features(features);
         vk_ops().allow_texels(texels);
-        vulkan::Recorder rec(vk_device());
-        vk_ops().unembed_logprob(rec, dh, dw, dslots, S, dparts, dres, false);
-        rec.submit_and_wait();
-        std::vector<vulkan::SlotResult> res(S);
-        dres.download(std::as_writable_bytes(std::span(res)));
-        for (uint32_t s = 0; s < S; ++s) {
+        const auto res = run_unembed(h, w, slots, false);
+        for (uint32_t s = 0; s < res.size(); ++s) {
             const auto r = cpu::unembed_logprob(&logits[size_t(slots[2 * s]) * V], V, int32_t(slots[2 * s + 1]),
                                                 model::LogitPrecision::fp32);
             BOOST_CHECK_MESSAGE(bool(res[s].is_argmax) == r.is_argmax && std::abs(res[s].logprob - r.logprob) < 2e-5,
