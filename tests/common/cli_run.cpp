@@ -1,5 +1,5 @@
 // run_cli / start_cli (cli_run.hpp): fork + execve of build/pythia-eval with the test's environment.
-#include "tests/eval/cli_run.hpp"
+#include "tests/common/cli_run.hpp"
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -36,7 +36,8 @@ std::vector<std::string> merged_env(const Env& env) {
     return out;
 }
 
-pid_t spawn(const std::vector<std::string>& args, const Env& env, int out_fd) {
+// out_fd, err_fd: where stdout and stderr go; in_fd: stdin, or -1 to keep the test's.
+pid_t spawn(const std::vector<std::string>& args, const Env& env, int out_fd, int err_fd, int in_fd) {
     std::vector<std::string> argv_s = {(binary_dir() / "pythia-eval").string()};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<std::string> env_s = merged_env(env);
@@ -44,7 +45,8 @@ pid_t spawn(const std::vector<std::string>& args, const Env& env, int out_fd) {
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
         dup2(out_fd, 1);
-        dup2(out_fd, 2);
+        dup2(err_fd, 2);
+        if (in_fd >= 0) dup2(in_fd, 0);
         std::vector<char*> argv, envp;
         for (auto& a : argv_s) argv.push_back(a.data());
         argv.push_back(nullptr);
@@ -54,6 +56,12 @@ pid_t spawn(const std::vector<std::string>& args, const Env& env, int out_fd) {
         _exit(127);
     }
     return pid;
+}
+
+int open_or_throw(const std::filesystem::path& p, int flags) {
+    const int fd = open(p.c_str(), flags, 0644);
+    if (fd < 0) throw std::runtime_error("cannot open " + p.string());
+    return fd;
 }
 
 }  // namespace
@@ -66,21 +74,26 @@ int wait_cli(pid_t pid) {
     return -1;
 }
 
-CliResult run_cli(const std::vector<std::string>& args, const Env& env) {
-    auto out_path = scratch_dir("cli_run_output") / "out.txt";
-    int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) throw std::runtime_error("cannot open " + out_path.string());
-    pid_t pid = spawn(args, env, fd);
-    close(fd);
+CliResult run_cli(const std::vector<std::string>& args, const Env& env, const std::filesystem::path& stdin_file) {
+    const auto dir = scratch_dir("cli_run_output-" + std::to_string(getpid()));  // ctest runs suites side by side
+    const int out = open_or_throw(dir / "out.txt", O_WRONLY | O_CREAT | O_TRUNC);
+    const int err = open_or_throw(dir / "err.txt", O_WRONLY | O_CREAT | O_TRUNC);
+    const int in = stdin_file.empty() ? -1 : open_or_throw(stdin_file, O_RDONLY);
+    const pid_t pid = spawn(args, env, out, err, in);
+    close(out);
+    close(err);
+    if (in >= 0) close(in);
     CliResult r;
     r.exit_code = wait_cli(pid);
-    r.output = slurp(out_path);
+    r.out = slurp(dir / "out.txt");
+    r.err = slurp(dir / "err.txt");
+    r.output = r.out + r.err;
     return r;
 }
 
 pid_t start_cli(const std::vector<std::string>& args, const Env& env) {
-    int fd = open("/dev/null", O_WRONLY);
-    pid_t pid = spawn(args, env, fd);
+    const int fd = open_or_throw("/dev/null", O_WRONLY);
+    const pid_t pid = spawn(args, env, fd, fd, -1);
     close(fd);
     return pid;
 }
@@ -90,6 +103,13 @@ std::string slurp(const std::filesystem::path& p) {
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+std::vector<std::string> words(const std::string& line) {
+    std::vector<std::string> out;
+    std::istringstream in(line);
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
 }
 
 }  // namespace pe::test

@@ -1,5 +1,6 @@
-// Runs the pythia-eval binary from a test: environment overrides, captured output, exit status;
-// or in the background, to interrupt it mid-run.
+// Runs the pythia-eval binary from a test: argument vector (no shell), environment overrides, an
+// optional stdin file, stdout and stderr captured apart, exit status; or in the background, to
+// interrupt it mid-run. The one way tests start the CLI.
 #pragma once
 
 #include <sys/types.h>
@@ -12,17 +13,21 @@
 namespace pe::test {
 
 struct CliResult {
-    int exit_code = -1;
-    std::string output;  // stdout and stderr together
+    int exit_code = -1;  // 128 + signal when killed
+    std::string out, err;
+    std::string output;  // out then err, for tests that only look for a phrase
 };
 
 using Env = std::vector<std::pair<std::string, std::string>>;
 
-CliResult run_cli(const std::vector<std::string>& args, const Env& env = {});
+CliResult run_cli(const std::vector<std::string>& args, const Env& env = {},
+                  const std::filesystem::path& stdin_file = {});
 // Starts the CLI with output discarded; returns its pid.
 pid_t start_cli(const std::vector<std::string>& args, const Env& env = {});
 int wait_cli(pid_t pid);  // exit code, or 128 + signal
 
 std::string slurp(const std::filesystem::path& p);
+// "info --json a.gguf" -> {"info", "--json", "a.gguf"}: split on spaces (test paths have none).
+std::vector<std::string> words(const std::string& line);
 
 }  // namespace pe::test

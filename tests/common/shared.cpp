@@ -32,4 +32,13 @@ boost::test_tools::assertion_result NeedsShared::operator()(boost::unit_test::te
     return r;
 }
 
+Caught error_from(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const pe::Error& e) {
+        return {e.kind(), e.what()};
+    }
+    return {};
+}
+
 }  // namespace pe::test

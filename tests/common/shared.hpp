@@ -4,7 +4,10 @@
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <functional>
 #include <string>
+
+#include "engine/error.hpp"
 
 namespace pe::test {
 
@@ -20,5 +23,12 @@ struct NeedsShared {
     boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const;
 };
 inline constexpr NeedsShared needs_shared{};
+
+// What `f` throws as pe::Error: its kind and what(); {internal, "(no error)"} when it returns.
+struct Caught {
+    ErrorKind kind = ErrorKind::internal;
+    std::string message = "(no error)";
+};
+Caught error_from(const std::function<void()>& f);
 
 }  // namespace pe::test

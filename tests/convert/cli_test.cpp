@@ -2,11 +2,10 @@
 // naming the file, a folder converted once and reused until one of its files changes.
 #include <boost/test/unit_test.hpp>
 
-#include <sys/wait.h>
-
 #include <chrono>
 
 #include "engine/gguf/reader.hpp"
+#include "tests/common/cli_run.hpp"
 #include "tests/common/shared.hpp"
 #include "tests/convert/crafted.hpp"
 
@@ -14,18 +13,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    int status;
-    std::string err;
-};
+using pe::test::CliResult;
 
-// Runs the CLI with `args` (and `env` assignments before it), capturing stderr.
-Run run_cli(const std::string& args, const fs::path& scratch, const std::string& env = "") {
-    const fs::path err = scratch / "stderr.txt";
-    const std::string cmd = env + " " + (pe::test::binary_dir() / "pythia-eval").string() + " " + args + " > " +
-                            (scratch / "stdout.txt").string() + " 2> " + err.string();
-    const int raw = std::system(cmd.c_str());
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, pe::test::read_file(err)};
+CliResult run(const std::string& args, const pe::test::Env& env = {}) {
+    return pe::test::run_cli(pe::test::words(args), env);
 }
 
 size_t count_ggufs(const fs::path& dir) {
@@ -43,17 +34,17 @@ BOOST_AUTO_TEST_CASE(convert_command, *boost::unit_test::precondition(pe::test::
     const fs::path fixture = pe::test::shared_path("fixtures/tiny-neox");
     const fs::path dir = pe::test::make_hf_folder("cli_conv", fixture, {"pytorch_model.bin"});
     const fs::path out = dir.parent_path() / "cli_conv-q8.gguf";
-    const Run ok = run_cli("convert " + dir.string() + " " + out.string() + " --dtype q8_0 --model-id EleutherAI/pythia-70m --revision step1000", dir);
-    BOOST_TEST(ok.status == 0, ok.err);
+    const CliResult ok = run("convert " + dir.string() + " " + out.string() + " --dtype q8_0 --model-id EleutherAI/pythia-70m --revision step1000");
+    BOOST_TEST(ok.exit_code == 0, ok.err);
     const auto r = pe::gguf::Reader::open(out.string());
     BOOST_TEST(int(r.find_tensor("blk.0.ffn_up.weight")->type) == int(pe::gguf::TensorType::q8_0));
     BOOST_TEST(r.get_string("general.source.revision").value() == "step1000");
     BOOST_TEST(r.get_string("general.source.url").value() == "https://huggingface.co/EleutherAI/pythia-70m/tree/step1000");
 
-    const Run usage = run_cli("convert " + dir.string() + " " + out.string() + " --dtype q4_k", dir);
-    BOOST_TEST(usage.status == 2);
-    const Run missing = run_cli("convert " + (dir / "nowhere").string() + " x.gguf", dir);
-    BOOST_TEST(missing.status == 1);
+    const CliResult usage = run("convert " + dir.string() + " " + out.string() + " --dtype q4_k");
+    BOOST_TEST(usage.exit_code == 2);
+    const CliResult missing = run("convert " + (dir / "nowhere").string() + " x.gguf");
+    BOOST_TEST(missing.exit_code == 1);
     BOOST_TEST(missing.err.find("nowhere") != std::string::npos, missing.err);
     BOOST_TEST(std::count(missing.err.begin(), missing.err.end(), '\n') == 1, missing.err);
 }
@@ -64,30 +55,30 @@ BOOST_AUTO_TEST_CASE(model_folder_is_converted_once_and_cached, *boost::unit_tes
     const fs::path dir = pe::test::make_hf_folder("cli_cache", fixture, {"model.safetensors"},
                                                   pe::test::read_file(fixture / "config.json"));
     const fs::path cache = pe::test::scratch_dir("cli_cache_home");
-    const std::string env = "XDG_CACHE_HOME=" + cache.string();
+    const pe::test::Env env = {{"XDG_CACHE_HOME", cache.string()}};
     const std::string args = "forward --model " + dir.string() + " --ids 12092,13,309";
 
-    const Run first = run_cli(args, cache, env);
-    BOOST_TEST(first.status == 0, first.err);
+    const CliResult first = run(args, env);
+    BOOST_TEST(first.exit_code == 0, first.err);
     BOOST_TEST(first.err.find("converting") != std::string::npos, first.err);
     BOOST_TEST(count_ggufs(cache / "pythia-eval" / "gguf") == 1u);
 
-    const Run second = run_cli(args, cache, env);
-    BOOST_TEST(second.status == 0, second.err);
+    const CliResult second = run(args, env);
+    BOOST_TEST(second.exit_code == 0, second.err);
     BOOST_TEST(second.err.find("converting") == std::string::npos, "converted again: " << second.err);
     BOOST_TEST(count_ggufs(cache / "pythia-eval" / "gguf") == 1u);
 
     fs::last_write_time(dir / "config.json", fs::last_write_time(dir / "config.json") - std::chrono::hours(1));
-    const Run third = run_cli(args, cache, env);
-    BOOST_TEST(third.status == 0, third.err);
+    const CliResult third = run(args, env);
+    BOOST_TEST(third.exit_code == 0, third.err);
     BOOST_TEST(third.err.find("converting") != std::string::npos, "a changed config.json must give a new entry");
     BOOST_TEST(count_ggufs(cache / "pythia-eval" / "gguf") == 2u);
 
-    const Run not_model = run_cli("forward --model " + cache.string() + " --ids 1", cache, env);
-    BOOST_TEST(not_model.status == 1);
+    const CliResult not_model = run("forward --model " + cache.string() + " --ids 1", env);
+    BOOST_TEST(not_model.exit_code == 1);
     BOOST_TEST(not_model.err.find("config.json") != std::string::npos, not_model.err);
-    const Run not_gguf = run_cli("forward --model " + (dir / "config.json").string() + " --ids 1", cache, env);
-    BOOST_TEST(not_gguf.status == 1);
+    const CliResult not_gguf = run("forward --model " + (dir / "config.json").string() + " --ids 1", env);
+    BOOST_TEST(not_gguf.exit_code == 1);
     BOOST_TEST(not_gguf.err.find("not a GGUF file") != std::string::npos, not_gguf.err);
 }
 

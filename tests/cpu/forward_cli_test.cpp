@@ -12,32 +12,15 @@
 
 #include "engine/model/backend.hpp"
 #include "engine/model/model.hpp"
+#include "tests/common/cli_run.hpp"
 #include "tests/common/shared.hpp"
 
 namespace {
 
-struct Run {
-    int status;
-    std::string out, err;  // stdout, stderr
-};
+using pe::test::CliResult;
 
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream f(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
-
-Run run(const std::string& args, const std::string& env = "") {
-    static int n_runs = 0;
-    const auto err_path = pe::test::binary_dir() / "test-scratch" / ("forward_cli_stderr_" + std::to_string(n_runs++));
-    const std::string cmd = (env.empty() ? "" : env + " ") + (pe::test::binary_dir() / "pythia-eval").string() +
-                            " " + args + " 2>" + err_path.string();
-    FILE* p = popen(cmd.c_str(), "r");
-    BOOST_REQUIRE(p);
-    std::string out;
-    char buf[4096];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    const int status = pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, read_file(err_path)};
+CliResult run(const std::string& args, const pe::test::Env& env = {}) {
+    return pe::test::run_cli(pe::test::words(args), env);
 }
 
 // needs_shared through a function pointer (see fixture_test.cpp: GCC 12 -Werror on the empty functor).
@@ -51,12 +34,12 @@ BOOST_AUTO_TEST_SUITE(forward_cli)
 
 BOOST_AUTO_TEST_CASE(synth_then_forward_json) {
     const auto path = (pe::test::scratch_dir("forward_cli") / "tiny-q8.gguf").string();
-    const Run synth = run("synth --shape tiny --dtype q8_0 --seed 3 " + path);
-    BOOST_TEST_REQUIRE(synth.status == 0, synth.err);
+    const CliResult synth = run("synth --shape tiny --dtype q8_0 --seed 3 " + path);
+    BOOST_TEST_REQUIRE(synth.exit_code == 0, synth.err);
 
     const std::vector<int32_t> ids = {12092, 13, 309, 717, 50303};
-    const Run fwd = run("forward --model " + path + " --ids 12092,13,309,717,50303 --probe 0,13,50303 --threads 2 --json");
-    BOOST_TEST_REQUIRE(fwd.status == 0, fwd.err);
+    const CliResult fwd = run("forward --model " + path + " --ids 12092,13,309,717,50303 --probe 0,13,50303 --threads 2 --json");
+    BOOST_TEST_REQUIRE(fwd.exit_code == 0, fwd.err);
 
     const auto model = pe::model::Model::load(path);
     const auto want = pe::model::make_cpu_backend(model, 1)->probe({ids, {0, 13, 50303}});
@@ -101,9 +84,9 @@ BOOST_AUTO_TEST_CASE(forward_json_on_the_hf_fixture_folder, *boost::unit_test::p
         probe += (probe.empty() ? "" : ",") + std::to_string(id);
         probe_ids.push_back(id);
     }
-    const Run fwd = run("forward --model " + folder.string() + " --ids " + ids + " --probe " + probe + " --json",
-                        "XDG_CACHE_HOME=" + cache.string());
-    BOOST_TEST_REQUIRE(fwd.status == 0, fwd.err);
+    const CliResult fwd = run("forward --model " + folder.string() + " --ids " + ids + " --probe " + probe + " --json",
+                        {{"XDG_CACHE_HOME", cache.string()}});
+    BOOST_TEST_REQUIRE(fwd.exit_code == 0, fwd.err);
     simdjson::dom::parser parser;
     const simdjson::dom::element doc = parser.parse(fwd.out);
     BOOST_TEST(std::string(std::string_view(doc["model"])) == "tiny-neox");
@@ -126,21 +109,21 @@ BOOST_AUTO_TEST_CASE(forward_json_on_the_hf_fixture_folder, *boost::unit_test::p
 
 BOOST_AUTO_TEST_CASE(bad_arguments_fail_with_one_line) {
     const auto path = (pe::test::scratch_dir("forward_cli_bad") / "tiny.gguf").string();
-    BOOST_TEST_REQUIRE(run("synth --shape tiny " + path).status == 0);
-    const Run bad_id = run("forward --model " + path + " --ids 1,2,x");
-    BOOST_TEST(bad_id.status == 1);
+    BOOST_TEST_REQUIRE(run("synth --shape tiny " + path).exit_code == 0);
+    const CliResult bad_id = run("forward --model " + path + " --ids 1,2,x");
+    BOOST_TEST(bad_id.exit_code == 1);
     BOOST_TEST(bad_id.err == "pythia-eval: error: --ids: 'x' is not a token id (expected e.g. 1,2,3)\n");
-    const Run out_of_vocab = run("forward --model " + path + " --ids 1,50304");
-    BOOST_TEST(out_of_vocab.status == 1);
+    const CliResult out_of_vocab = run("forward --model " + path + " --ids 1,50304");
+    BOOST_TEST(out_of_vocab.exit_code == 1);
     BOOST_TEST(out_of_vocab.err.find("probe ids[1]: token id 50304 is outside the vocabulary [0, 50304)") !=
                std::string::npos, out_of_vocab.err);
     BOOST_TEST(out_of_vocab.out.empty());  // no partial output
-    const Run no_tokenizer = run("forward --model " + path + " --text hello");
-    BOOST_TEST(no_tokenizer.status == 1);
+    const CliResult no_tokenizer = run("forward --model " + path + " --text hello");
+    BOOST_TEST(no_tokenizer.exit_code == 1);
     BOOST_TEST(no_tokenizer.err.find("tokenizer") != std::string::npos, no_tokenizer.err);
-    BOOST_TEST(run("forward --model " + path).status == 2);  // neither --ids nor --text: usage
-    const Run shape = run("synth --shape 7b " + path + ".x");
-    BOOST_TEST(shape.status == 1);
+    BOOST_TEST(run("forward --model " + path).exit_code == 2);  // neither --ids nor --text: usage
+    const CliResult shape = run("synth --shape 7b " + path + ".x");
+    BOOST_TEST(shape.exit_code == 1);
     BOOST_TEST(shape.err.find("--shape: unknown shape '7b'") != std::string::npos, shape.err);
 }
 

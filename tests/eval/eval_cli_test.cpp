@@ -3,7 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "tests/common/shared.hpp"
-#include "tests/eval/cli_run.hpp"
+#include "tests/common/cli_run.hpp"
 #include "tests/eval/eval_env.hpp"
 #include "tests/hub/hub_server.hpp"
 

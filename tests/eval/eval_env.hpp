@@ -5,7 +5,7 @@
 #include <string>
 
 #include "results/json.hpp"
-#include "tests/eval/cli_run.hpp"
+#include "tests/common/cli_run.hpp"
 
 namespace pe::test {
 

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "tests/common/shared.hpp"
-#include "tests/eval/cli_run.hpp"
+#include "tests/common/cli_run.hpp"
 #include "tests/eval/eval_env.hpp"
 
 namespace fs = std::filesystem;

@@ -1,7 +1,5 @@
 // `pythia-eval info` on a small gptneox-style GGUF written here: exit 0 and the key lines (text
 // and JSON); a bad file gives exit 1 and one line naming the file.
-#include <sys/wait.h>
-
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <fstream>
@@ -10,29 +8,16 @@
 
 #include "engine/convert/convert.hpp"
 #include "engine/gguf/writer.hpp"
+#include "tests/common/cli_run.hpp"
 #include "tests/common/shared.hpp"
 
 using namespace pe::gguf;
 
 namespace {
 
-struct Run {
-    int exit_code;
-    std::string out;  // stdout and stderr together unless told otherwise
-};
+using pe::test::CliResult;
 
-Run run(const std::string& args) {
-    const std::string cmd = (pe::test::binary_dir() / "pythia-eval").string() + " " + args;
-    FILE* p = popen(cmd.c_str(), "r");
-    BOOST_REQUIRE(p);
-    Run r{0, ""};
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+CliResult run(const std::string& args) { return pe::test::run_cli(pe::test::words(args)); }
 
 std::string write_model(const std::filesystem::path& dir) {
     const std::string path = (dir / "tiny.gguf").string();
@@ -72,22 +57,22 @@ BOOST_AUTO_TEST_SUITE(info_cli)
 
 BOOST_AUTO_TEST_CASE(text_report) {
     const std::string path = write_model(pe::test::scratch_dir("info_text"));
-    const Run r = run("info " + path + " 2>&1");
-    BOOST_TEST_INFO("output:\n" << r.out);
+    const CliResult r = run("info " + path);
+    BOOST_TEST_INFO("output:\n" << r.output);
     BOOST_TEST(r.exit_code == 0);
-    BOOST_TEST(has_line(r.out, "architecture: gptneox\n"));
-    BOOST_TEST(has_line(r.out, "parameters:   576 in 3 tensors (1040 bytes of tensor data)\n"));
-    BOOST_TEST(has_line(r.out, "tokenizer:    model gpt2, pre olmo, 4 tokens, 1 merges, bos 3, eos 3\n"));
-    BOOST_TEST(has_line(r.out, "  gptneox.embedding_length                 64\n"));
-    BOOST_TEST(has_line(r.out, "  gptneox.attention.layer_norm_epsilon     1e-05\n"));
-    BOOST_TEST(has_line(r.out, "  general.name                             \"tiny-neox\"\n"));
-    BOOST_TEST(has_line(r.out, "  output.weight                    Q8_0  64 x 4                            272\n"));
-    BOOST_TEST(has_line(r.out, "  token_embd.weight                F16   64 x 4                            512\n"));
+    BOOST_TEST(has_line(r.output, "architecture: gptneox\n"));
+    BOOST_TEST(has_line(r.output, "parameters:   576 in 3 tensors (1040 bytes of tensor data)\n"));
+    BOOST_TEST(has_line(r.output, "tokenizer:    model gpt2, pre olmo, 4 tokens, 1 merges, bos 3, eos 3\n"));
+    BOOST_TEST(has_line(r.output, "  gptneox.embedding_length                 64\n"));
+    BOOST_TEST(has_line(r.output, "  gptneox.attention.layer_norm_epsilon     1e-05\n"));
+    BOOST_TEST(has_line(r.output, "  general.name                             \"tiny-neox\"\n"));
+    BOOST_TEST(has_line(r.output, "  output.weight                    Q8_0  64 x 4                            272\n"));
+    BOOST_TEST(has_line(r.output, "  token_embd.weight                F16   64 x 4                            512\n"));
 }
 
 BOOST_AUTO_TEST_CASE(json_report) {
     const std::string path = write_model(pe::test::scratch_dir("info_json"));
-    const Run r = run("info --json " + path + " 2>/dev/null");
+    const CliResult r = run("info --json " + path);
     BOOST_TEST_INFO("output:\n" << r.out);
     BOOST_TEST(r.exit_code == 0);
     simdjson::dom::parser parser;
@@ -117,16 +102,17 @@ BOOST_AUTO_TEST_CASE(bad_file_is_one_line_and_exit_1) {
         std::ofstream f(path, std::ios::binary);
         f.write("GGUF\x03\x00\x00\x00", 8);  // stops inside the header
     }
-    const Run r = run("info " + path + " 2>&1 >/dev/null");
+    const CliResult r = run("info " + path);
     BOOST_TEST(r.exit_code == 1);
-    BOOST_TEST(r.out.find(path) != std::string::npos, r.out);
-    BOOST_TEST(r.out.find("header.n_tensors") != std::string::npos, r.out);
-    BOOST_TEST(r.out.size() > 1u);
-    BOOST_TEST(r.out.find('\n') == r.out.size() - 1, "expected exactly one line: " << r.out);
-    const Run missing = run("info " + (dir / "absent.gguf").string() + " 2>&1 >/dev/null");
+    BOOST_TEST(r.out.empty(), r.out);  // no partial report
+    BOOST_TEST(r.err.find(path) != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("header.n_tensors") != std::string::npos, r.err);
+    BOOST_TEST(r.err.size() > 1u);
+    BOOST_TEST(r.err.find('\n') == r.err.size() - 1, "expected exactly one line: " << r.err);
+    const CliResult missing = run("info " + (dir / "absent.gguf").string());
     BOOST_TEST(missing.exit_code == 1);
-    BOOST_TEST(missing.out.find("absent.gguf") != std::string::npos);
-    const Run usage = run("info 2>/dev/null >/dev/null");
+    BOOST_TEST(missing.err.find("absent.gguf") != std::string::npos);
+    const CliResult usage = run("info");
     BOOST_TEST(usage.exit_code == 2);
 }
 
@@ -151,7 +137,7 @@ BOOST_AUTO_TEST_CASE(converted_tiny_neox, *boost::unit_test::precondition(pe::te
     simdjson::dom::element tok = tok_parser.load((hf_dir / "tokenizer.json").string());
     const uint64_t n_merges = simdjson::dom::array(tok["model"]["merges"]).size();
 
-    const Run r = run("info --json " + out.string() + " 2>/dev/null");
+    const CliResult r = run("info --json " + out.string());
     BOOST_TEST_INFO("output:\n" << r.out);
     BOOST_REQUIRE(r.exit_code == 0);
     simdjson::dom::parser p;

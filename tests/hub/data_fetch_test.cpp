@@ -45,15 +45,6 @@ pe::tasks::DataFetchOptions only(std::vector<std::string> tasks) {
     return o;
 }
 
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const pe::Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(data_fetch)
@@ -120,13 +111,13 @@ BOOST_AUTO_TEST_CASE(cut_download_resumes_and_bad_bytes_are_refused, *boost::uni
     // Bytes that do not match the pin: refused, nothing left behind.
     for (auto& d : downloads)
         if (d.task == "piqa") d.urls = {server.url() + "/static/lambada_test.jsonl"};
-    std::string err = error_of([&] { pe::tasks::fetch_data(dir, downloads, only({"piqa"})); });
+    std::string err = pe::test::error_from([&] { pe::tasks::fetch_data(dir, downloads, only({"piqa"})); }).message;
     BOOST_TEST(err.find("sha256") != std::string::npos, err);
     BOOST_TEST(err.find("expected 93503cc9") != std::string::npos, err);
     BOOST_TEST(!fs::exists(dir / "piqa/valid.jsonl"));
     BOOST_TEST(!fs::exists(dir / "piqa/valid.jsonl.part"));
 
-    err = error_of([&] { pe::tasks::fetch_data(dir, downloads, only({"hellaswag"})); });
+    err = pe::test::error_from([&] { pe::tasks::fetch_data(dir, downloads, only({"hellaswag"})); }).message;
     BOOST_TEST(err.find("no data download for task 'hellaswag'") != std::string::npos, err);
 }
 
@@ -135,7 +126,7 @@ BOOST_AUTO_TEST_CASE(zip_reader_checks_members, *boost::unit_test::precondition(
     fs::path mirror = make_mirror(scratch);
     pe::tasks::ZipArchive zip((mirror / "SciQ.zip").string());
     BOOST_TEST(zip.entries().size() == 6u);
-    std::string err = error_of([&] { zip.read("SciQ dataset-2 3/valid.json"); });
+    std::string err = pe::test::error_from([&] { zip.read("SciQ dataset-2 3/valid.json"); }).message;
     BOOST_TEST(err.find("no such member; the archive holds: SciQ dataset-2 3/test.json") != std::string::npos, err);
 
     // Flip one byte of the deflated data of the first member: CRC or inflate must catch it.
@@ -147,11 +138,11 @@ BOOST_AUTO_TEST_CASE(zip_reader_checks_members, *boost::unit_test::precondition(
     bytes[30 + zip.entries()[0].name.size() + 100] ^= 0x40;
     { std::ofstream(scratch / "bad.zip", std::ios::binary) << bytes; }
     pe::tasks::ZipArchive bad((scratch / "bad.zip").string());
-    err = error_of([&] { bad.read("SciQ dataset-2 3/test.json"); });
+    err = pe::test::error_from([&] { bad.read("SciQ dataset-2 3/test.json"); }).message;
     BOOST_TEST((err.find("CRC-32 mismatch") != std::string::npos || err.find("corrupt deflate") != std::string::npos), err);
 
     { std::ofstream(scratch / "notzip.zip", std::ios::binary) << std::string(100, 'x'); }
-    err = error_of([&] { pe::tasks::ZipArchive z((scratch / "notzip.zip").string()); });
+    err = pe::test::error_from([&] { pe::tasks::ZipArchive z((scratch / "notzip.zip").string()); }).message;
     BOOST_TEST(err.find("signature not found") != std::string::npos, err);
 }
 

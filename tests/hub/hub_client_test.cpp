@@ -27,15 +27,6 @@ HubSettings settings_for(const pe::test::HubServer& server, const fs::path& cach
     return s;
 }
 
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const pe::Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
-
 bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
 }
@@ -108,7 +99,7 @@ BOOST_AUTO_TEST_CASE(cut_transfer_is_resumed_with_a_range_request, *boost::unit_
     pe::hub::FetchOptions no_retry;
     no_retry.max_retries = 0;
     // First run: the LFS transfer is cut; the error says how to continue and the partial file stays.
-    std::string err = error_of([&] { pe::hub::fetch_checkpoint(s, repo, "main", no_retry); });
+    std::string err = pe::test::error_from([&] { pe::hub::fetch_checkpoint(s, repo, "main", no_retry); }).message;
     BOOST_TEST(contains(err, "run the command again to resume"), err);
     std::string lfs = pe::net::sha256_file((fixture() / "model.safetensors").string());
     fs::path incomplete = scratch / "hub" / "models--EleutherAI--tiny-neox" / "blobs" / (lfs + ".incomplete");
@@ -129,7 +120,7 @@ BOOST_AUTO_TEST_CASE(cut_transfer_is_resumed_with_a_range_request, *boost::unit_
 BOOST_AUTO_TEST_CASE(unknown_revision_is_a_404_naming_the_revision, *boost::unit_test::precondition(pe::test::needs_shared)) {
     auto scratch = pe::test::scratch_dir("hub_404");
     pe::test::HubServer server(scratch, {"--root", fixture().string()});
-    std::string err = error_of([&] { pe::hub::fetch_checkpoint(settings_for(server, scratch / "hub"), repo, "step77"); });
+    std::string err = pe::test::error_from([&] { pe::hub::fetch_checkpoint(settings_for(server, scratch / "hub"), repo, "step77"); }).message;
     BOOST_TEST(contains(err, "HTTP 404"), err);
     BOOST_TEST(contains(err, "revision 'step77' not found in EleutherAI/tiny-neox"), err);
     BOOST_TEST(contains(err, server.url() + "/api/models/"), err);
@@ -140,11 +131,11 @@ BOOST_AUTO_TEST_CASE(missing_token_is_a_401_that_mentions_hf_token, *boost::unit
     auto scratch = pe::test::scratch_dir("hub_401");
     pe::test::HubServer server(scratch, {"--root", fixture().string(), "--token", "hf_fixture"});
     auto s = settings_for(server, scratch / "hub");
-    std::string err = error_of([&] { pe::hub::fetch_checkpoint(s, repo, "main"); });
+    std::string err = pe::test::error_from([&] { pe::hub::fetch_checkpoint(s, repo, "main"); }).message;
     BOOST_TEST(contains(err, "HTTP 401"), err);
     BOOST_TEST(contains(err, "set HF_TOKEN"), err);
     s.token = "hf_wrong";
-    err = error_of([&] { pe::hub::fetch_checkpoint(s, repo, "main"); });
+    err = pe::test::error_from([&] { pe::hub::fetch_checkpoint(s, repo, "main"); }).message;
     BOOST_TEST(contains(err, "the token in HF_TOKEN cannot read"), err);
     s.token = "hf_fixture";
     auto snap = pe::hub::fetch_checkpoint(s, repo, "main");
@@ -161,7 +152,7 @@ BOOST_AUTO_TEST_CASE(no_server_fails_at_once_with_the_offline_hint, *boost::unit
     HubSettings s;
     s.endpoint = "http://127.0.0.1:" + std::to_string(port);
     s.cache_dir = scratch / "hub";
-    std::string err = error_of([&] { pe::hub::fetch_checkpoint(s, repo, "main"); });
+    std::string err = pe::test::error_from([&] { pe::hub::fetch_checkpoint(s, repo, "main"); }).message;
     BOOST_TEST(contains(err, "cannot connect"), err);
     BOOST_TEST(contains(err, "HF_HUB_OFFLINE=1"), err);
     BOOST_TEST(contains(err, "--model path/to/checkpoint"), err);
@@ -173,7 +164,7 @@ BOOST_AUTO_TEST_CASE(offline_mode_reads_the_cache_only, *boost::unit_test::preco
     s.cache_dir = scratch / "hub";
     s.offline = true;
     s.endpoint = "http://127.0.0.1:9";  // never contacted
-    std::string err = error_of([&] { pe::hub::fetch_checkpoint(s, repo, "step3000"); });
+    std::string err = pe::test::error_from([&] { pe::hub::fetch_checkpoint(s, repo, "step3000"); }).message;
     BOOST_TEST(contains(err, "HF_HUB_OFFLINE is set"), err);
     BOOST_TEST(contains(err, "is not in the cache"), err);
 
@@ -203,7 +194,7 @@ BOOST_AUTO_TEST_CASE(repo_ids_and_needed_files_are_checked) {
     BOOST_TEST(!pe::hub::is_repo_id("EleutherAI/../x"));
     BOOST_TEST(!pe::hub::is_repo_id("a/b/c"));
     BOOST_TEST(!pe::hub::is_repo_id("pythia.gguf"));
-    std::string err = error_of([] { pe::hub::needed_files("x/y", {"config.json", "tokenizer.json"}); });
+    std::string err = pe::test::error_from([] { pe::hub::needed_files("x/y", {"config.json", "tokenizer.json"}); }).message;
     BOOST_TEST(contains(err, "none of model.safetensors"), err);
     auto files = pe::hub::needed_files("x/y", {"pytorch_model.bin.index.json", "config.json", "tokenizer.json",
                                                "model.safetensors.index.json"});

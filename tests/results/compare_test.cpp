@@ -10,6 +10,7 @@
 
 #include "engine/error.hpp"
 #include "results/compare.hpp"
+#include "tests/common/cli_run.hpp"
 #include "tests/common/shared.hpp"
 
 using namespace pe::results;
@@ -22,26 +23,7 @@ Json doc(double acc, double acc_se, double ppl, double ppl_se) {
                                              {"only_here", JsonObject{{"acc", 0.5}}}}}};
 }
 
-struct CliRun {
-    int rc = -1;
-    std::string out, err;
-};
-
-CliRun run_cli(const std::string& args) {
-    const auto dir = pe::test::scratch_dir("compare_cli");
-    const std::string cmd = (pe::test::binary_dir() / "pythia-eval").string() + " compare " + args + " >" +
-                            (dir / "out").string() + " 2>" + (dir / "err").string();
-    const int status = std::system(cmd.c_str());
-    CliRun r;
-    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    for (auto [name, dst] : {std::pair{"out", &r.out}, std::pair{"err", &r.err}}) {
-        std::ifstream in(dir / name);
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        *dst = ss.str();
-    }
-    return r;
-}
+pe::test::CliResult run_cli(const std::string& args) { return pe::test::run_cli(pe::test::words("compare " + args)); }
 
 const std::string published_dir = "reference/pythia-results/v1.1-evals/pythia-70m/zero-shot/";
 
@@ -87,7 +69,7 @@ BOOST_AUTO_TEST_CASE(document_without_results_is_an_error) {
 BOOST_AUTO_TEST_CASE(cli_published_file_against_itself_passes, *boost::unit_test::precondition(pe::test::needs_shared)) {
     const auto f = pe::test::shared_path(published_dir + "70m_step143000.json").string();
     const auto r = run_cli(f + " " + f + " --max-sigma 0 --max-abs 0");
-    BOOST_TEST(r.rc == 0, r.err);
+    BOOST_TEST(r.exit_code == 0, r.err);
     BOOST_TEST(r.out.find("hendrycksTest-astronomy") != std::string::npos);  // all 87 tasks are compared
     BOOST_TEST(r.out.find("FAIL") == std::string::npos);
 }
@@ -96,14 +78,14 @@ BOOST_AUTO_TEST_CASE(cli_neighbouring_checkpoints_within_statistical_tolerance,
                      *boost::unit_test::precondition(pe::test::needs_shared)) {
     const auto a = pe::test::shared_path(published_dir + "70m_step143000.json").string();
     const auto b = pe::test::shared_path(published_dir + "70m_step133000.json").string();
-    BOOST_TEST(run_cli(a + " " + b + " --max-sigma 3").rc == 0);   // largest shift: 1.92 sigma
+    BOOST_TEST(run_cli(a + " " + b + " --max-sigma 3").exit_code == 0);   // largest shift: 1.92 sigma
     const auto strict = run_cli(a + " " + b + " --max-sigma 1.9");
-    BOOST_TEST(strict.rc == 1);
+    BOOST_TEST(strict.exit_code == 1);
     BOOST_TEST(strict.err.find("crows_pairs_english_sexual_orientation/pct_stereotype") != std::string::npos, strict.err);
     BOOST_TEST(strict.err.find("winogrande") == std::string::npos, strict.err);  // 0.24 sigma: passes
     // lambada acc moved by 0.0089: fails --max-abs 0.005, passes 0.01 (crows_pairs moves more).
     const auto abs_fail = run_cli(a + " " + b + " --max-abs 0.005");
-    BOOST_TEST(abs_fail.rc == 1);
+    BOOST_TEST(abs_fail.exit_code == 1);
     BOOST_TEST(abs_fail.err.find("lambada_openai/acc ") != std::string::npos, abs_fail.err);
 }
 
@@ -112,7 +94,7 @@ BOOST_AUTO_TEST_CASE(cli_tiny_model_against_published_fails_listing_rows,
     const auto ours = pe::test::shared_path("fixtures/tiny-neox-expected/lmeval-fp32-limit100.json").string();
     const auto pub = pe::test::shared_path(published_dir + "70m_step143000.json").string();
     const auto r = run_cli(ours + " " + pub + " --max-sigma 3");
-    BOOST_TEST(r.rc == 1);
+    BOOST_TEST(r.exit_code == 1);
     // Only the five tasks both files have are compared.
     BOOST_TEST(r.out.find("hendrycksTest") == std::string::npos);
     for (const char* row : {"lambada_openai/acc ", "piqa/acc ", "arc_easy/acc ", "sciq/acc ", "sciq/acc_norm"})
@@ -122,8 +104,8 @@ BOOST_AUTO_TEST_CASE(cli_tiny_model_against_published_fails_listing_rows,
 
 BOOST_AUTO_TEST_CASE(cli_usage_errors, *boost::unit_test::precondition(pe::test::needs_shared)) {
     const auto f = pe::test::shared_path(published_dir + "70m_step143000.json").string();
-    BOOST_TEST(run_cli(f).rc == 2);                           // needs two files
-    BOOST_TEST(run_cli(f + " /nonexistent.json").rc == 2);   // missing file
+    BOOST_TEST(run_cli(f).exit_code == 2);                           // needs two files
+    BOOST_TEST(run_cli(f + " /nonexistent.json").exit_code == 2);   // missing file
 }
 
 BOOST_AUTO_TEST_SUITE_END()

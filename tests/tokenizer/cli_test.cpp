@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "engine/tokenizer/unicode.hpp"
+#include "tests/common/cli_run.hpp"
 #include "tests/common/shared.hpp"
 #include "tests/tokenizer/fixtures.hpp"
 
@@ -14,26 +15,13 @@ using boost::unit_test::precondition;
 
 namespace {
 
-struct Run {
-    int exit_code;
-    std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-Run run_tokenize(const std::string& args, const std::string& input, const std::string& name) {
-    auto dir = pe::test::scratch_dir("tokenize-cli-" + name);
+pe::test::CliResult run_tokenize(const std::string& args, const std::string& input, const std::string& name) {
+    const auto dir = pe::test::scratch_dir("tokenize-cli-" + name);
     std::ofstream(dir / "in", std::ios::binary) << input;
-    std::string cmd = "'" + (pe::test::binary_dir() / "pythia-eval").string() + "' tokenize " + args + " < '" +
-                      (dir / "in").string() + "' > '" + (dir / "out").string() + "' 2> '" + (dir / "err").string() + "'";
-    int rc = std::system(cmd.c_str());
-    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(dir / "out"), slurp(dir / "err")};
+    return pe::test::run_cli(pe::test::words("tokenize " + args), {}, dir / "in");
 }
 
-std::string tok_arg() { return "--tokenizer '" + pe::test::tokenizer_json_path() + "'"; }
+std::string tok_arg() { return "--tokenizer " + pe::test::tokenizer_json_path(); }
 
 }  // namespace
 
@@ -58,11 +46,11 @@ BOOST_AUTO_TEST_CASE(json_mode_gives_hf_ids_for_all_vectors, *precondition(pe::t
         ++i;
     }
     // The HF model folder form of --model reads the same tokenizer.json.
-    auto folder = run_tokenize("--model '" + pe::test::shared_path("fixtures/tiny-neox").string() + "' --json", in, "folder");
+    auto folder = run_tokenize("--model " + pe::test::shared_path("fixtures/tiny-neox").string() + " --json", in, "folder");
     BOOST_TEST(folder.out == r.out);
     // And a GGUF with the same tokenizer in tokenizer.ggml.* keys.
     auto gguf = pe::test::write_tokenizer_gguf("cli", pe::test::gguf_keys_from_tokenizer_json(50304));
-    auto from_gguf = run_tokenize("--model '" + gguf + "' --json", in, "gguf");
+    auto from_gguf = run_tokenize("--model " + gguf + " --json", in, "gguf");
     BOOST_TEST(from_gguf.exit_code == 0, from_gguf.err);
     BOOST_TEST(from_gguf.out == r.out);
 

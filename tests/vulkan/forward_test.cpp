@@ -163,12 +163,7 @@ BOOST_AUTO_TEST_CASE(bad_requests_are_one_clear_error) {
     const auto m = model::Model::load(synthetic("tiny", gguf::TensorType::f16));
     auto backend = model::make_vulkan_backend(m, vk_device());
     auto kind_of = [&](const model::ScoreRequest& r) {
-        try {
-            backend->score({{r}, model::LogitPrecision::fp32});
-        } catch (const pe::Error& e) {
-            return e.kind();
-        }
-        return ErrorKind::internal;
+        return error_from([&] { backend->score({{r}, model::LogitPrecision::fp32}); }).kind;
     };
     BOOST_TEST((kind_of({{1, 2, 50304}, {3}}) == ErrorKind::bad_input));  // id outside the vocabulary
     BOOST_TEST((kind_of({{}, {}}) == ErrorKind::bad_input));               // empty

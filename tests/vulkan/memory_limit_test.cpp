@@ -50,16 +50,6 @@ std::string tiny_model() {
     return path.string();
 }
 
-ErrorKind kind_of(const std::function<void()>& f, std::string& message) {
-    try {
-        f();
-    } catch (const pe::Error& e) {
-        message = e.what();
-        return e.kind();
-    }
-    return ErrorKind::internal;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(vulkan_memory_limit)
@@ -103,16 +93,17 @@ BOOST_AUTO_TEST_CASE(weights_or_one_request_past_the_limit_is_one_error) {
         auto b = model::make_vulkan_backend(m, d);
         weights = d.allocated_bytes();
     }
-    std::string message;
     vulkan::Device small = open_limited(weights / 2);
-    BOOST_TEST((kind_of([&] { model::make_vulkan_backend(m, small); }, message) == ErrorKind::device_oom));
-    BOOST_TEST(message.find("memory limit") != std::string::npos, message);
+    const Caught upload = error_from([&] { model::make_vulkan_backend(m, small); });
+    BOOST_TEST((upload.kind == ErrorKind::device_oom));
+    BOOST_TEST(upload.message.find("memory limit") != std::string::npos, upload.message);
     BOOST_TEST(small.allocated_bytes() == 0u);  // what was uploaded before the failure is freed
 
     vulkan::Device tight = open_limited(weights + 4096);
     auto backend = model::make_vulkan_backend(m, tight);
-    BOOST_TEST((kind_of([&] { backend->score(many_requests(m.hparams().n_vocab)); }, message) == ErrorKind::device_oom));
-    BOOST_TEST(message.find("out of device memory") != std::string::npos, message);
+    const Caught score = error_from([&] { backend->score(many_requests(m.hparams().n_vocab)); });
+    BOOST_TEST((score.kind == ErrorKind::device_oom));
+    BOOST_TEST(score.message.find("out of device memory") != std::string::npos, score.message);
     BOOST_TEST(small.validation_messages().empty());
     BOOST_TEST(tight.validation_messages().empty());
 }
@@ -122,10 +113,9 @@ BOOST_AUTO_TEST_CASE(feature_names_parse_and_bad_ones_are_refused) {
     BOOST_TEST(vulkan::parse_kernel_features("portable", "--backend").describe() == "portable");
     BOOST_TEST(vulkan::parse_kernel_features("storage16", "--backend").describe() == "storage16");
     BOOST_TEST(vulkan::parse_kernel_features("storage16+subgroups", "--backend").describe() == "subgroups+storage16");
-    std::string message;
-    BOOST_TEST((kind_of([] { vulkan::parse_kernel_features("subgroups+fp8", "--backend"); }, message) ==
-                ErrorKind::bad_input));
-    BOOST_TEST(message.find("fp8") != std::string::npos, message);
+    const Caught bad = error_from([] { vulkan::parse_kernel_features("subgroups+fp8", "--backend"); });
+    BOOST_TEST((bad.kind == ErrorKind::bad_input));
+    BOOST_TEST(bad.message.find("fp8") != std::string::npos, bad.message);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
