@@ -13,8 +13,10 @@ std::vector<std::string> backend_names() { return {"cpu", "vulkan"}; }
 std::unique_ptr<model::Backend> make_backend(const std::string& name, const model::Model& model,
                                              const BackendOptions& options) {
     if (name == "cpu") return model::make_cpu_backend(model, options.n_threads);
-    if (name == "vulkan") {
+    if (name == "vulkan" || name.starts_with("vulkan:")) {
         vulkan::DeviceOptions vo;
+        if (name != "vulkan") vo.features = vulkan::parse_kernel_features(name.substr(7), "--backend");
+        vo.memory_limit_bytes = options.device_memory_limit_mib << 20;
         if (!options.device.empty()) {
             uint32_t index = 0;
             const auto* end = options.device.data() + options.device.size();

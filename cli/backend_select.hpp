@@ -13,10 +13,12 @@ namespace pe::cli {
 struct BackendOptions {
     int n_threads = 0;   // cpu: 0 = all hardware threads
     std::string device;  // vulkan: device choice as `pythia-eval devices` lists it; empty = default
+    uint64_t device_memory_limit_mib = 0;  // vulkan: 0 = no limit but the device's
 };
 
 std::vector<std::string> backend_names();
 
+// "cpu", "vulkan", or "vulkan:FEATURES" (vulkan::parse_kernel_features: "portable", "subgroups", ...).
 // Throws pe::Error (bad_input, field "--backend") for an unknown name.
 std::unique_ptr<model::Backend> make_backend(const std::string& name, const model::Model& model,
                                              const BackendOptions& options = {});

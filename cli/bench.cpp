@@ -1,7 +1,8 @@
 // pythia-eval bench: prompt-processing throughput of the Vulkan backend and the CPU reference in one
 // run (issue #4), in two shapes: pp512 (512-token sequences, a log-prob at the last position only)
 // and pp512-all (log-probs at every position). Tokens are fixed-seed random ids; a short warm-up
-// pass (pipeline compilation, first allocations) is not timed.
+// pass (pipeline compilation, first allocations) is not timed. By default the Vulkan backend runs twice,
+// with the device's optional features and without (vulkan:portable), so their effect is measured too.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -23,7 +24,7 @@ namespace pe::cli {
 namespace {
 
 struct Args {
-    std::string model, backends = "vulkan,cpu", device;
+    std::string model, backends = "vulkan,vulkan:portable,cpu", device;
     int threads = 0, seqs = 4, len = 512;
     bool json = false;
 };
@@ -89,9 +90,17 @@ void run(const Args& a) {
             const std::string shape = fmt::format("pp{}{}", a.len, all ? "-all" : "");
             runs.push_back({backend->name(), backend->device_name(), shape, double(a.seqs) * a.len / s, cpu});
             if (!a.json)
-                fmt::print("{:<8} {:<36} {:<12} {:>9.1f} tokens/s  ({:.2f} s wall, {:.2f} s CPU)\n", runs.back().backend,
+                fmt::print("{:<16} {:<36} {:<12} {:>9.1f} tokens/s  ({:.2f} s wall, {:.2f} s CPU)\n", runs.back().backend,
                            runs.back().device, shape, runs.back().tokens_per_s, s, cpu);
         }
+    }
+    // Ratios to the last backend listed (the CPU reference by default), measured in this process.
+    if (!a.json && runs.size() > 2) {
+        const std::string& base = runs.back().backend;
+        for (const Run& r : runs)
+            for (const Run& b : runs)
+                if (b.backend == base && b.shape == r.shape && r.backend != base)
+                    fmt::print("{:<16} {:<12} {:.2f}x {}\n", r.backend, r.shape, r.tokens_per_s / b.tokens_per_s, base);
     }
     if (a.json) {
         std::string out = "{\"model\": \"" + model.name() + "\", \"runs\": [";
@@ -111,7 +120,10 @@ void add_bench(CLI::App& app) {
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("bench", "Prompt-processing tokens/s of the Vulkan and CPU backends (pp512, pp512-all)");
     cmd->add_option("--model", args->model, "model .gguf, or a Hugging Face GPT-NeoX folder")->required();
-    cmd->add_option("--backends", args->backends, "comma-separated backends to measure")->capture_default_str();
+    cmd->add_option("--backends", args->backends,
+                    "comma-separated backends to measure; vulkan:portable (or vulkan:subgroups, ...) measures the "
+                    "Vulkan backend with only those optional device features")
+        ->capture_default_str();
     cmd->add_option("--device", args->device, "Vulkan device number (see `pythia-eval devices`)");
     cmd->add_option("--threads", args->threads, "CPU threads (0: all)")->capture_default_str();
     cmd->add_option("--seqs", args->seqs, "sequences per measurement")->capture_default_str();

@@ -20,10 +20,12 @@ void add_devices(CLI::App& app) {
                        d.api_string(), d.driver, double(d.device_local_bytes) / (1 << 20),
                        d.usable ? "" : " [unusable: needs Vulkan 1.2 and a compute queue]");
             if (!d.usable) continue;
-            fmt::print("   subgroup size {}, subgroup ballot {}, float16 {}, 16-bit storage {}, integer dot {}, "
+            fmt::print("   subgroup size {}, subgroup arithmetic {}, 16-bit storage {}, float16 {}, integer dot {}, "
                        "cooperative matrix {}\n",
-                       d.subgroup_size, d.subgroup_broadcast ? "yes" : "no", d.float16 ? "yes" : "no",
-                       d.storage16 ? "yes" : "no", d.integer_dot ? "yes" : "no", d.cooperative_matrix ? "yes" : "no");
+                       d.subgroup_size, d.subgroup_arithmetic ? "yes" : "no", d.storage16 ? "yes" : "no",
+                       d.float16 ? "yes" : "no", d.integer_dot ? "yes" : "no", d.cooperative_matrix ? "yes" : "no");
+            const vulkan::KernelFeatures used{d.subgroup_arithmetic, d.storage16};
+            fmt::print("   kernels use: {} (--backend vulkan:portable turns them off)\n", used.describe());
         }
     });
 }

@@ -35,6 +35,7 @@ struct EvalArgs {
     std::vector<std::string> tasks = default_tasks;
     std::string backend = "vulkan";
     std::string device;
+    uint64_t device_memory_limit = 0;
     int threads = 0;
     std::optional<size_t> limit;
     bool log_samples = false;
@@ -129,6 +130,7 @@ void run_eval(const EvalArgs& a) {
     BackendOptions bopt;
     bopt.n_threads = a.threads;
     bopt.device = a.device;
+    bopt.device_memory_limit_mib = a.device_memory_limit;
     auto backend = make_backend(a.backend, model, bopt);
 
     const fs::path out = output_path(a, ref);
@@ -218,8 +220,13 @@ void add_eval(CLI::App& app) {
     cmd->add_option("--step", args->step, "training step of a hub repo id (revision stepN)");
     cmd->add_option("--revision", args->revision, "hub revision (default main = step143000 for Pythia)");
     cmd->add_option("--tasks", args->tasks, "comma-separated tasks (default: all five)")->delimiter(',');
-    cmd->add_option("--backend", args->backend, "vulkan or cpu")->capture_default_str();
+    cmd->add_option("--backend", args->backend,
+                    "vulkan, cpu, or vulkan:portable (no optional device features; see `pythia-eval devices`)")
+        ->capture_default_str();
     cmd->add_option("--device", args->device, "Vulkan device index as `pythia-eval devices` lists it");
+    cmd->add_option("--device-memory-limit", args->device_memory_limit,
+                    "MiB of device memory to use at most (batches shrink to fit; default: all)")
+        ->check(CLI::Range(uint64_t(1), uint64_t(1) << 30));
     cmd->add_option("--threads", args->threads, "CPU backend threads (0: all)")->capture_default_str();
     cmd->add_option("--limit", args->limit, "only the first N (shuffled) documents per task");
     cmd->add_flag("--log-samples", args->log_samples, "also write every request's result beside the JSON");

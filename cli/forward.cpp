@@ -113,7 +113,7 @@ void add_forward(CLI::App& app) {
     auto* text = cmd->add_option("--text", args->text, "text, encoded with the model's tokenizer");
     ids->excludes(text);
     cmd->add_option("--probe", args->probe, "comma-separated token ids whose logits to print at every position");
-    cmd->add_option("--backend", args->backend, "backend: cpu")->capture_default_str();
+    cmd->add_option("--backend", args->backend, "cpu, vulkan, or vulkan:FEATURES (e.g. vulkan:portable)")->capture_default_str();
     cmd->add_option("--threads", args->threads, "CPU threads (0: all)")->capture_default_str();
     cmd->add_flag("--json", args->json, "print JSON");
     cmd->callback([args, ids, text] {
