@@ -1,7 +1,7 @@
 // pythia-eval bench: prompt-processing throughput of the Vulkan backend and the CPU reference in one
 // run (issue #4), in two shapes: pp512 (512-token sequences, a log-prob at the last position only)
-// and pp512-all (log-probs at every position). Tokens are fixed-seed random ids; a short warm-up
-// pass (pipeline compilation, first allocations) is not timed. By default the Vulkan backend runs twice,
+// and pp512-all (log-probs at every position). Tokens are fixed-seed random ids; a warm-up pass
+// (pipeline compilation, first allocations) is not timed. By default the Vulkan backend runs twice,
 // with the device's optional features and without (vulkan:portable), so their effect is measured too.
 #include <sys/resource.h>
 
@@ -79,7 +79,10 @@ void run(const Args& a) {
     std::vector<Run> runs;
     for (const std::string& name : split(a.backends)) {
         auto backend = make_backend(name, model, {.n_threads = a.threads, .device = a.device});
-        backend->score(make_batch(model.hparams(), 1, 16, true));  // warm-up, not timed
+        // Warm-up, not timed: the largest batch measured, so that pipelines are built and the activation
+        // memory is allocated and touched (lavapipe's first touch of fresh memory cost up to 30 % of a
+        // pp512 run when the warm-up was one short sequence).
+        backend->score(make_batch(model.hparams(), a.seqs, a.len, true));
         for (bool all : {false, true}) {
             const model::Batch batch = make_batch(model.hparams(), a.seqs, a.len, all);
             const double c0 = process_cpu_seconds();
