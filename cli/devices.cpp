@@ -23,9 +23,12 @@ void add_devices(CLI::App& app) {
             fmt::print("   subgroup size {}, subgroup arithmetic {}, 16-bit storage {}, float16 {}, integer dot {}, "
                        "cooperative matrix {}\n",
                        d.subgroup_size, d.subgroup_arithmetic ? "yes" : "no", d.storage16 ? "yes" : "no",
-                       d.float16 ? "yes" : "no", d.integer_dot ? "yes" : "no", d.cooperative_matrix ? "yes" : "no");
-            const vulkan::KernelFeatures used{d.subgroup_arithmetic, d.storage16};
-            fmt::print("   kernels use: {} (--backend vulkan:portable turns them off)\n", used.describe());
+                       d.float16 ? "yes" : "no",
+                       !d.integer_dot ? "no" : d.integer_dot_accelerated ? "yes (accelerated)" : "yes (emulated)",
+                       d.cooperative_matrix ? "yes" : "no");
+            const vulkan::KernelFeatures used{d.subgroup_arithmetic, d.storage16, false};
+            fmt::print("   kernels use: {} (--backend vulkan:portable turns them off{})\n", used.describe(),
+                       d.integer_dot ? "; vulkan:all+intdot adds Q8_0 activations" : "");
         }
     });
 }

@@ -109,14 +109,25 @@ DeviceInfo describe(VkPhysicalDevice pd, uint32_t index) {
                                (sub.supportedOperations & needed) == needed && sub.subgroupSize >= 4 &&
                                sub.subgroupSize <= 128;  // >= 4: unembed_logprob_partial's MAX_SG
 
-    auto f12 = vk_struct<VkPhysicalDeviceVulkan12Features>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES);
+    const auto exts = device_extensions(pd);
+    const bool dot_ext = has_extension(exts, VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
+    auto dot = vk_struct<VkPhysicalDeviceShaderIntegerDotProductFeatures>(
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES);
+    auto f12 = vk_struct<VkPhysicalDeviceVulkan12Features>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
+                                                           dot_ext ? &dot : nullptr);
     auto f11 = vk_struct<VkPhysicalDeviceVulkan11Features>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES, &f12);
     auto f2 = vk_struct<VkPhysicalDeviceFeatures2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &f11);
     vkGetPhysicalDeviceFeatures2(pd, &f2);
     info.float16 = f12.shaderFloat16;
     info.storage16 = f11.storageBuffer16BitAccess;
-    const auto exts = device_extensions(pd);
-    info.integer_dot = has_extension(exts, "VK_KHR_shader_integer_dot_product");
+    info.integer_dot = dot_ext && dot.shaderIntegerDotProduct;
+    if (info.integer_dot) {
+        auto dot_props = vk_struct<VkPhysicalDeviceShaderIntegerDotProductProperties>(
+            VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_PROPERTIES);
+        auto p2 = vk_struct<VkPhysicalDeviceProperties2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, &dot_props);
+        vkGetPhysicalDeviceProperties2(pd, &p2);
+        info.integer_dot_accelerated = dot_props.integerDotProduct4x8BitPackedSignedAccelerated;
+    }
     info.cooperative_matrix = has_extension(exts, "VK_KHR_cooperative_matrix");
     return info;
 }
@@ -134,25 +145,26 @@ VkBool32 VKAPI_PTR on_message(VkDebugUtilsMessageSeverityFlagBitsEXT, VkDebugUti
 
 std::string KernelFeatures::describe() const {
     std::string out;
-    if (subgroups) out += "subgroups";
-    if (storage16) out += std::string(out.empty() ? "" : "+") + "storage16";
+    for (const auto& [on, name] : {std::pair{subgroups, "subgroups"}, {storage16, "storage16"}, {intdot, "intdot"}})
+        if (on) out += std::string(out.empty() ? "" : "+") + name;
     return out.empty() ? "portable" : out;
 }
 
 KernelFeatures parse_kernel_features(std::string_view text, const std::string& field) {
-    if (text == "all") return KernelFeatures::all();
     KernelFeatures f;
     if (text == "portable") return f;
     size_t start = 0;
     while (start <= text.size()) {
         const size_t end = std::min(text.find('+', start), text.size());
         const std::string_view name = text.substr(start, end - start);
-        if (name == "subgroups") f.subgroups = true;
+        if (name == "all") f = {true, true, f.intdot};
+        else if (name == "subgroups") f.subgroups = true;
         else if (name == "storage16") f.storage16 = true;
+        else if (name == "intdot") f.intdot = true;
         else
             throw pe::Error(ErrorKind::bad_input, "", field,
                             fmt::format("unknown Vulkan feature '{}' (known: all, portable, subgroups, storage16, "
-                                        "joined by '+')", name));
+                                        "intdot, joined by '+')", name));
         start = end + 1;
     }
     return f;
@@ -358,9 +370,15 @@ Device Device::open(const DeviceOptions& options) {
         exts.push_back("VK_KHR_portability_subset");
     s->features.subgroups = options.features.subgroups && s->info.subgroup_arithmetic;
     s->features.storage16 = options.features.storage16 && s->info.storage16;
+    s->features.intdot = options.features.intdot && s->info.integer_dot;
     s->memory_limit = options.memory_limit_bytes;
-    auto f11 = vk_struct<VkPhysicalDeviceVulkan11Features>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES);
+    auto dot = vk_struct<VkPhysicalDeviceShaderIntegerDotProductFeatures>(
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES);
+    dot.shaderIntegerDotProduct = VK_TRUE;
+    auto f11 = vk_struct<VkPhysicalDeviceVulkan11Features>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES,
+                                                           s->features.intdot ? &dot : nullptr);
     f11.storageBuffer16BitAccess = s->features.storage16 ? VK_TRUE : VK_FALSE;
+    if (s->features.intdot) exts.push_back(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
     auto di = vk_struct<VkDeviceCreateInfo>(VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, &f11);
     di.queueCreateInfoCount = 1;
     di.pQueueCreateInfos = &qi;

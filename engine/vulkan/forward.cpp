@@ -3,6 +3,8 @@
 // layernorm. Same ops, same order, same names; rows are packed sequences (pack.hpp).
 #include "engine/vulkan/forward.hpp"
 
+#include <algorithm>
+
 namespace pe::vulkan {
 
 DeviceModel DeviceModel::upload(Device& device, const model::Model& model) {
@@ -53,6 +55,7 @@ Activations Activations::allocate(Device& device, const model::HParams& hp, uint
     a.up = Buffer(device, R * F * 4);
     a.mlp_out = Buffer(device, R * C * 4);
     a.partials = Buffer(device, Ops::partial_bytes(slots, hp.n_vocab));
+    if (device.features().intdot) a.q8 = Buffer(device, Ops::q8_scratch_bytes(rows, std::max(C, F)));
     a.results = Buffer(device, uint64_t(slots) * sizeof(SlotResult), MemoryUse::host);
     return a;
 }
@@ -71,6 +74,7 @@ void forward_hidden(Recorder& rec, Ops& ops, const model::Model& model, const De
     const uint32_t H = hp.n_head, D = hp.head_dim(), R = hp.n_rot;
     const uint32_t n = T * C;
     const uint32_t n_blocks = uint32_t(pb.blocks.size());
+    const Buffer* q8 = a.q8.valid() ? &a.q8 : nullptr;
 
     ops.embed(rec, w.token_embd, a.ids, a.x, T);
     rec.barrier();
@@ -78,13 +82,13 @@ void forward_hidden(Recorder& rec, Ops& ops, const model::Model& model, const De
         // Attention branch on ln1(x).
         ops.layernorm(rec, a.x, l.attn_norm_w, l.attn_norm_b, a.ln, T, C, hp.norm_eps);
         rec.barrier();
-        ops.matmul(rec, a.ln, l.qkv_w, &l.qkv_b, a.qkv, T);
+        ops.matmul(rec, a.ln, l.qkv_w, &l.qkv_b, a.qkv, T, 0, q8);
         rec.barrier();
         ops.qkv_rotary(rec, a.qkv, a.pos, w.rope, T, H, D, R);
         rec.barrier();
         ops.attention(rec, a.qkv, a.attention_blocks, n_blocks, a.att, H, D);
         rec.barrier();
-        ops.matmul(rec, a.att, l.attn_out_w, &l.attn_out_b, a.attn_out, T);
+        ops.matmul(rec, a.att, l.attn_out_w, &l.attn_out_b, a.attn_out, T, 0, q8);
 
         // MLP branch on ln2(x) (parallel residual), or on ln2(x + attn) in the sequential form.
         if (!hp.parallel_residual) {
@@ -94,11 +98,11 @@ void forward_hidden(Recorder& rec, Ops& ops, const model::Model& model, const De
         }
         ops.layernorm(rec, a.x, l.ffn_norm_w, l.ffn_norm_b, a.ln, T, C, hp.norm_eps);
         rec.barrier();
-        ops.matmul(rec, a.ln, l.ffn_up_w, &l.ffn_up_b, a.up, T);
+        ops.matmul(rec, a.ln, l.ffn_up_w, &l.ffn_up_b, a.up, T, 0, q8);
         rec.barrier();
         ops.gelu_erf(rec, a.up, T * F);
         rec.barrier();
-        ops.matmul(rec, a.up, l.ffn_down_w, &l.ffn_down_b, a.mlp_out, T);
+        ops.matmul(rec, a.up, l.ffn_down_w, &l.ffn_down_b, a.mlp_out, T, 0, q8);
         rec.barrier();
 
         // x = mlp + attn + x, summed in that order as HF's GPTNeoXLayer does (§1.2).

@@ -41,6 +41,7 @@ struct Activations {
     Buffer ids, pos, attention_blocks, slot_list;  // host-visible inputs
     Buffer x, ln, qkv, att, attn_out, up, mlp_out;  // device
     Buffer partials;                                // device
+    Buffer q8;  // device: Q8_0 activations for Ops::matmul with KernelFeatures::intdot (else empty)
     Buffer results;                                 // host-visible output (slots) SlotResult
 
     static Activations allocate(Device& device, const model::HParams& hp, uint32_t rows, uint32_t blocks,

@@ -16,6 +16,8 @@ namespace {
 
 // Tile shapes fixed in the shaders (matmul.comp, unembed_logprob_partial.comp, attention.comp).
 constexpr uint32_t matmul_rows = 32, matmul_cols = 256;
+constexpr uint32_t intdot_rows = 16;  // matmul_q8_0_dot.comp's BM
+constexpr uint64_t scratch_align = 256;  // >= every device's minStorageBufferOffsetAlignment
 constexpr uint32_t unembed_rows = 16, unembed_tile_ids = 256;
 constexpr uint32_t attention_lanes = 8;
 constexpr uint32_t partial_struct_bytes = 32;
@@ -147,7 +149,8 @@ Ops::Ops(Device& device) : device_(&device), dummy_(device, 16), features_(devic
 
 void Ops::use_features(const KernelFeatures& allowed) {
     const KernelFeatures& enabled = device_->features();
-    features_ = {allowed.subgroups && enabled.subgroups, allowed.storage16 && enabled.storage16};
+    features_ = {allowed.subgroups && enabled.subgroups, allowed.storage16 && enabled.storage16,
+                 allowed.intdot && enabled.intdot};
 }
 
 std::string Ops::weight_variant(const DeviceWeight& w, bool texels) const {
@@ -203,10 +206,35 @@ void Ops::layernorm(Recorder& rec, const Buffer& x, const Buffer& w, const Buffe
     rec.dispatch(k, {x, w, b, y}, push_bytes(C, eps), {T, 1, 1});
 }
 
+uint64_t Ops::q8_scratch_bytes(uint32_t rows, uint64_t K) {
+    const uint64_t quants = (uint64_t(rows) * K + scratch_align - 1) / scratch_align * scratch_align;
+    return quants + uint64_t(rows) * (K / 32) * 4;
+}
+
 void Ops::matmul(Recorder& rec, BufferRange x, const DeviceWeight& w, const Buffer* b, BufferRange y, uint32_t T,
-                 uint32_t ldy) {
+                 uint32_t ldy, const Buffer* q8_scratch) {
     if (ldy == 0) ldy = uint32_t(w.rows);
     const uint32_t K4 = uint32_t(w.cols / 4);
+    if (features_.intdot && w.type == gguf::TensorType::q8_0 && q8_scratch) {
+        if (q8_scratch->size() < q8_scratch_bytes(T, w.cols))
+            throw pe::Error(ErrorKind::internal, "", w.name, "Q8_0 activation scratch too small");
+        const uint32_t KB = K4 / 8;
+        const uint64_t quant_bytes = q8_scratch_bytes(T, w.cols) - uint64_t(T) * KB * 4;
+        const BufferRange qx(*q8_scratch, 0, uint64_t(T) * K4 * 4), dx(*q8_scratch, quant_bytes, uint64_t(T) * KB * 4);
+        rec.dispatch(kernel(ShaderId::quantize_q8_0, 3, 8), {x, qx, dx}, push_bytes(T, KB), {ceil_div(KB, 64), T, 1});
+        rec.barrier();
+        Kernel& k = kernel(ShaderId::matmul_q8_0_dot, 6, 24);
+        const uint64_t chunk = rows_per_binding(w, 256, false);
+        for (uint64_t r0 = 0; r0 < w.rows; r0 += chunk) {
+            const uint64_t n = std::min(chunk, w.rows - r0);
+            const auto [data, scales] = weight_rows(w, r0, n, false);
+            BufferRange bias = b ? BufferRange(*b, r0 * 4, n * 4) : BufferRange(dummy_);
+            rec.dispatch(k, {qx, dx, data, scales, bias, y},
+                         push_bytes(T, uint32_t(n), K4, ldy, uint32_t(r0), uint32_t(b ? 1 : 0)),
+                         {ceil_div(T, intdot_rows), ceil_div(n, matmul_cols), 1});
+        }
+        return;
+    }
     const bool tx = use_texels(uint64_t(T) * K4);
     Kernel& k = kernel(shader_by_name("matmul_" + weight_variant(w, tx)), 5, 24, {},
                        !tx ? 0u : w.type == gguf::TensorType::q8_0 ? 0b111u : 0b011u);

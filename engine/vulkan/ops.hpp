@@ -60,8 +60,11 @@ public:
     void layernorm(Recorder& rec, const Buffer& x, const Buffer& w, const Buffer& b, Buffer& y, uint32_t T,
                    uint32_t C, float eps);
     // y(T, ldy)[:, y_col + n] = x(T, w.cols) . w[n] + b[n]; b may be null. ldy 0: w.rows.
+    // With KernelFeatures::intdot, a Q8_0 weight and a q8_scratch of q8_scratch_bytes(T, w.cols), x is
+    // quantized to Q8_0 there and multiplied by packed int8 dot products; otherwise in fp32.
     void matmul(Recorder& rec, BufferRange x, const DeviceWeight& w, const Buffer* b, BufferRange y, uint32_t T,
-                uint32_t ldy = 0);
+                uint32_t ldy = 0, const Buffer* q8_scratch = nullptr);
+    static uint64_t q8_scratch_bytes(uint32_t rows, uint64_t K);
     void qkv_rotary(Recorder& rec, Buffer& qkv, const Buffer& pos, const Buffer& rope, uint32_t T, uint32_t H,
                     uint32_t D, uint32_t R);
     void attention(Recorder& rec, const Buffer& qkv, const Buffer& blocks, uint32_t n_blocks, Buffer& out,

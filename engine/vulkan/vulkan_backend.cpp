@@ -35,11 +35,11 @@ public:
         max_rows_ = uint32_t(std::min<uint64_t>(vulkan::default_max_rows, limit_rows));
     }
 
-    // "vulkan", or "vulkan:<features>" when options turned off some the device has (bench labels).
+    // "vulkan" with the default features (all() that the device has), else "vulkan:<features>".
     std::string name() const override {
         const auto& info = device_->info();
-        const vulkan::KernelFeatures supported{info.subgroup_arithmetic, info.storage16};
-        return device_->features() == supported ? "vulkan" : "vulkan:" + device_->features().describe();
+        const vulkan::KernelFeatures defaults{info.subgroup_arithmetic, info.storage16, false};
+        return device_->features() == defaults ? "vulkan" : "vulkan:" + device_->features().describe();
     }
     std::string device_name() const override { return device_->info().name; }
 

@@ -23,8 +23,8 @@ struct Shared {
     vulkan::Device device;
     vulkan::Ops ops;
     size_t seen = 0;
-    std::optional<vulkan::Device> portable;
-    size_t portable_seen = 0;
+    std::optional<vulkan::Device> portable, intdot;
+    size_t portable_seen = 0, intdot_seen = 0;
     Shared() : device(vulkan::Device::open(validated(vulkan::KernelFeatures::all()))), ops(device) {}
 };
 Shared& shared() {
@@ -39,6 +39,11 @@ vulkan::Ops& vk_ops() { return shared().ops; }
 vulkan::Device& vk_portable_device() {
     if (!shared().portable) shared().portable.emplace(vulkan::Device::open(validated({})));
     return *shared().portable;
+}
+
+vulkan::Device& vk_intdot_device() {
+    if (!shared().intdot) shared().intdot.emplace(vulkan::Device::open(validated({true, true, true})));
+    return *shared().intdot;
 }
 
 std::vector<vulkan::KernelFeatures> feature_sets() {
@@ -56,6 +61,7 @@ std::vector<std::string> new_validation_messages() {
     };
     take(shared().device, shared().seen);
     if (shared().portable) take(*shared().portable, shared().portable_seen);
+    if (shared().intdot) take(*shared().intdot, shared().intdot_seen);
     return fresh;
 }
 

@@ -22,6 +22,8 @@ vulkan::Device& vk_device();
 vulkan::Ops& vk_ops();
 // A second validated device on the same hardware with no optional features (`vulkan:portable`).
 vulkan::Device& vk_portable_device();
+// A third, with every feature including intdot where the device has it (`vulkan:all+intdot`).
+vulkan::Device& vk_intdot_device();
 // The kernel feature sets to test on this device: portable, then all it has (when any).
 std::vector<vulkan::KernelFeatures> feature_sets();
 // Messages recorded on either device since the last call; BOOST_CHECK that this is empty.
