@@ -14,7 +14,7 @@ fs::path model_gguf(const fs::path& local, const ModelRef& ref, bool quiet) {
         opts.model_id = ref.repo_id;
         opts.revision = ref.revision;
     }
-    (void)quiet;  // model_source prints its one conversion line itself
+    opts.quiet = quiet;
     return resolve_model(local.string(), opts);
 }
 

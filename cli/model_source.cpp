@@ -81,7 +81,8 @@ std::string resolve_model(const std::string& arg, const ModelSourceOptions& opts
     if (fs::is_regular_file(cached, ec)) return cached;
     fs::create_directories(fs::path(cached).parent_path(), ec);
     if (ec) throw_io(fs::path(cached).parent_path().string(), "cannot create the cache folder: " + ec.message());
-    std::fprintf(stderr, "pythia-eval: converting %s to %s (once; later runs reuse it)\n", arg.c_str(), cached.c_str());
+    if (!opts.quiet)
+        std::fprintf(stderr, "pythia-eval: converting %s to %s (once; later runs reuse it)\n", arg.c_str(), cached.c_str());
     convert::convert_hf_checkpoint(arg, cached, {opts.dtype, opts.model_id, opts.revision});
     return cached;
 }

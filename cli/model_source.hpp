@@ -13,6 +13,7 @@ struct ModelSourceOptions {
     std::optional<gguf::TensorType> dtype;  // for a converted folder; nullopt keeps the checkpoint's
     std::string cache_dir;                  // empty: default_gguf_cache_dir()
     std::string model_id, revision;         // recorded in the GGUF when converting (general.source.*)
+    bool quiet = false;                     // no "converting ..." line on stderr
 };
 
 // $XDG_CACHE_HOME/pythia-eval/gguf, else ~/.cache/pythia-eval/gguf.

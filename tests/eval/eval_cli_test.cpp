@@ -47,6 +47,19 @@ BOOST_AUTO_TEST_CASE(hub_repo_at_a_step_lands_in_the_published_layout, *boost::u
     BOOST_TEST(offline.exit_code == 0, offline.output);
 }
 
+BOOST_AUTO_TEST_CASE(quiet_prints_nothing_even_when_converting, *boost::unit_test::precondition(test::needs_shared)) {
+    auto scratch = test::scratch_dir("eval_cli_quiet");
+    const test::Env env = {{"XDG_CACHE_HOME", (scratch / "cache").string()}};  // empty: the folder converts
+    auto run = test::run_cli({"eval", "--model", test::shared_path("fixtures/tiny-neox").string(), "--backend", "cpu",
+                              "--tasks", "arc_easy", "--limit", "3", "--data-dir", test::shared_path("data").string(),
+                              "--output", (scratch / "out.json").string(), "--quiet"},
+                             env);
+    BOOST_TEST(run.exit_code == 0, run.output);
+    BOOST_TEST(run.err.empty(), run.err);
+    BOOST_TEST(fs::is_regular_file(scratch / "out.json"));
+    BOOST_TEST(fs::is_directory(scratch / "cache/pythia-eval/gguf"));  // it did convert
+}
+
 BOOST_AUTO_TEST_CASE(errors_are_one_line_with_the_fix, *boost::unit_test::precondition(test::needs_shared)) {
     auto scratch = test::scratch_dir("eval_cli_errors");
     test::Env env = test::eval_env();
