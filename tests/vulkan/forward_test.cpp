@@ -12,7 +12,6 @@
 #include "engine/cpu/forward.hpp"
 #include "engine/cpu/ops.hpp"
 #include "engine/error.hpp"
-#include "engine/model/synthetic.hpp"
 #include "engine/vulkan/vulkan_backend.hpp"
 #include "tests/common/shared.hpp"
 #include "tests/vulkan/harness.hpp"
@@ -111,29 +110,16 @@ void pe::test::compare_model(const std::string& path, int n_req, int len, const 
         compare_model_on(*device, path, n_req, len, 1e-3, what);
 }
 
-namespace {
-
-std::string synthetic(const std::string& shape, gguf::TensorType dtype) {
-    const auto path = scratch_dir("vulkan-" + shape + "-" + std::string(gguf::type_traits(dtype).name)) / "model.gguf";
-    model::SynthOptions o;
-    o.shape = *model::synth_shape(shape);
-    o.dtype = dtype;
-    o.seed = 5;
-    model::write_synthetic_gguf(path.string(), o);
-    return path.string();
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_SUITE(vulkan_forward)
 
 BOOST_AUTO_TEST_CASE(pythia_70m_shape_f32_f16_q8_0) {
     for (auto dtype : {gguf::TensorType::f32, gguf::TensorType::f16, gguf::TensorType::q8_0})
-        compare_model(synthetic("70m", dtype), 2, 12, "70m-shaped " + std::string(gguf::type_traits(dtype).name));
+        compare_model(synthetic_model("70m", dtype), 2, 12, "70m-shaped " + std::string(gguf::type_traits(dtype).name));
 }
 
 BOOST_AUTO_TEST_CASE(packed_and_prefix_shared_equal_one_by_one) {
-    const auto m = model::Model::load(synthetic("tiny", gguf::TensorType::f32));
+    const auto m = model::Model::load(synthetic_model("tiny", gguf::TensorType::f32));
     // a question with three choices (shared context), then two unrelated requests of other lengths
     std::vector<model::ScoreRequest> reqs;
     const std::vector<int32_t> context = {510, 3158, 8516, 30013, 27287, 689, 253, 22658, 4370, 15, 187};
@@ -165,7 +151,7 @@ BOOST_AUTO_TEST_CASE(packed_and_prefix_shared_equal_one_by_one) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_requests_are_one_clear_error) {
-    const auto m = model::Model::load(synthetic("tiny", gguf::TensorType::f16));
+    const auto m = model::Model::load(synthetic_model("tiny", gguf::TensorType::f16));
     auto backend = model::make_vulkan_backend(m, vk_device());
     auto kind_of = [&](const model::ScoreRequest& r) {
         return error_from([&] { backend->score({{r}, model::LogitPrecision::fp32}); }).kind;

@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "engine/model/quant.hpp"
+#include "engine/model/synthetic.hpp"
+#include "tests/common/shared.hpp"
 
 namespace pe::test {
 
@@ -123,6 +125,18 @@ model::Weight make_weight(const std::string& name, gguf::TensorType type, uint64
     w.ne = rows > 1 ? std::vector<uint64_t>{cols, rows} : std::vector<uint64_t>{cols};
     w.data = storage;
     return w;
+}
+
+std::string synthetic_model(const std::string& shape, gguf::TensorType dtype, uint64_t seed) {
+    const auto path = scratch_dir("vulkan-" + shape + "-" + std::string(gguf::type_traits(dtype).name) + "-seed" +
+                                  std::to_string(seed)) /
+                      "model.gguf";
+    model::SynthOptions o;
+    o.shape = *model::synth_shape(shape);
+    o.dtype = dtype;
+    o.seed = seed;
+    model::write_synthetic_gguf(path.string(), o);
+    return path.string();
 }
 
 vulkan::Buffer device_floats(std::span<const float> values) {

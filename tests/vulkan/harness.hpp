@@ -49,6 +49,9 @@ model::Weight make_weight(const std::string& name, gguf::TensorType type, uint64
 void check_diff(const Diff& d, const std::string& what);
 void check_validation_clean();
 
+// A `pythia-eval synth` model (shape "tiny", "70m", ...) written under the build tree; its path.
+std::string synthetic_model(const std::string& shape, gguf::TensorType dtype, uint64_t seed = 5);
+
 vulkan::Buffer device_floats(std::span<const float> values);
 std::vector<float> read_floats(const vulkan::Buffer& b, size_t n);
 

@@ -9,7 +9,6 @@
 
 #include "engine/half.hpp"
 #include "engine/model/quant.hpp"
-#include "engine/model/synthetic.hpp"
 #include "engine/vulkan/recorder.hpp"
 #include "engine/vulkan/vulkan_backend.hpp"
 #include "tests/common/shared.hpp"
@@ -97,15 +96,10 @@ BOOST_AUTO_TEST_CASE(matmul_q8_0_dot_matches_the_q8_q8_reference) {
 }
 
 BOOST_AUTO_TEST_CASE(pythia_70m_shape_q8_0_forward_with_intdot) {
-    const auto path = scratch_dir("vulkan-intdot-70m") / "model.gguf";
-    model::SynthOptions o;
-    o.shape = *model::synth_shape("70m");
-    o.dtype = gguf::TensorType::q8_0;
-    o.seed = 5;
-    model::write_synthetic_gguf(path.string(), o);
+    const std::string path = synthetic_model("70m", gguf::TensorType::q8_0);
     // Q8_0 activations move log-probs by ~1e-2 on this model (measured 2026-11-27: see the message);
     // the bound catches a wrong kernel (errors of order 1) while allowing the quantization.
-    compare_model_on(vk_intdot_device(), path.string(), 2, 12, 0.1, "70m-shaped Q8_0 with intdot");
+    compare_model_on(vk_intdot_device(), path, 2, 12, 0.1, "70m-shaped Q8_0 with intdot");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

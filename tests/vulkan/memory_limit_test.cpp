@@ -8,7 +8,6 @@
 #include <string>
 
 #include "engine/error.hpp"
-#include "engine/model/synthetic.hpp"
 #include "engine/vulkan/vulkan_backend.hpp"
 #include "tests/common/shared.hpp"
 #include "tests/vulkan/harness.hpp"
@@ -40,22 +39,12 @@ model::Batch many_requests(uint32_t n_vocab) {
     return batch;
 }
 
-std::string tiny_model() {
-    const auto path = scratch_dir("vulkan-memory-limit") / "tiny.gguf";
-    model::SynthOptions o;
-    o.shape = *model::synth_shape("tiny");
-    o.dtype = gguf::TensorType::f32;
-    o.seed = 9;
-    model::write_synthetic_gguf(path.string(), o);
-    return path.string();
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(vulkan_memory_limit)
 
 BOOST_AUTO_TEST_CASE(batch_halves_until_it_fits_and_scores_the_same) {
-    const auto m = model::Model::load(tiny_model());
+    const auto m = model::Model::load(synthetic_model("tiny", gguf::TensorType::f32, 9));
     const model::Batch batch = many_requests(m.hparams().n_vocab);
 
     // Unlimited: the weights' bytes, then the peak with all 24 requests in one submission.
@@ -86,7 +75,7 @@ BOOST_AUTO_TEST_CASE(batch_halves_until_it_fits_and_scores_the_same) {
 }
 
 BOOST_AUTO_TEST_CASE(weights_or_one_request_past_the_limit_is_one_error) {
-    const auto m = model::Model::load(tiny_model());
+    const auto m = model::Model::load(synthetic_model("tiny", gguf::TensorType::f32, 9));
     uint64_t weights = 0;
     {
         vulkan::Device d = open_limited(0);
