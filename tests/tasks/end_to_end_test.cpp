@@ -44,12 +44,7 @@ Run run_model(const std::string& fixture, const std::vector<std::string>& task_n
     const auto m = model::Model::load(converted(fixture));
     const auto tok = tokenizer::Tokenizer::from_gguf(m.gguf());
     const auto backend = model::make_cpu_backend(m);
-    tasks::EvalOptions opt;
-    opt.tasks = task_names;
-    opt.limit = limit;
-    opt.precision = precision;
-    opt.data_dir = test::shared_path("data");
-    opt.keep_samples = true;
+    const tasks::EvalOptions opt = test::shared_data_options(task_names, limit, precision);
     Run run;
     run.result = tasks::evaluate(opt, [&](std::string_view s) { return tok.encode(s); }, *backend);
     results::RunConfig cfg;

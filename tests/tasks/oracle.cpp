@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "engine/error.hpp"
+#include "tests/common/shared.hpp"
 
 namespace pe::test {
 
@@ -81,6 +82,17 @@ std::vector<std::vector<model::ScoredToken>> OracleBackend::score(const model::B
         n_scored++;
     }
     return out;
+}
+
+tasks::EvalOptions shared_data_options(const std::vector<std::string>& task_names, std::optional<size_t> limit,
+                                       model::LogitPrecision precision) {
+    tasks::EvalOptions opt;
+    opt.tasks = task_names;
+    opt.limit = limit;
+    opt.precision = precision;
+    opt.data_dir = shared_path("data");
+    opt.keep_samples = true;
+    return opt;
 }
 
 }  // namespace pe::test

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -27,6 +28,11 @@ std::vector<SampleLine> read_samples(const std::filesystem::path& path);
 // Encoder over the strings the samples hold; any other string fails the test (our request
 // strings must be exactly lm-eval's).
 tasks::Encoder samples_encoder(const std::vector<SampleLine>& samples);
+
+// An evaluation of `task_names` over ../shared/data that keeps every request's sample, as the tests
+// that compare per request need.
+tasks::EvalOptions shared_data_options(const std::vector<std::string>& task_names, std::optional<size_t> limit,
+                                       model::LogitPrecision precision);
 
 // Answers a ScoreRequest by its token sequence: the whole ll on the last target token and 0 on
 // the others (exact in fp32 and fp16 sums), is_argmax false on the last token when not greedy.

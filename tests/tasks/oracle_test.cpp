@@ -63,12 +63,7 @@ OracleRun run_oracle(const std::string& expected_dir, const std::string& stem, c
                      std::optional<size_t> limit, model::LogitPrecision precision) {
     const auto samples = test::read_samples(test::shared_path(expected_dir + "/" + stem + ".samples.jsonl"));
     test::OracleBackend backend(samples);
-    tasks::EvalOptions opt;
-    opt.tasks = task_names;
-    opt.limit = limit;
-    opt.precision = precision;
-    opt.data_dir = test::shared_path("data");
-    opt.keep_samples = true;
+    const tasks::EvalOptions opt = test::shared_data_options(task_names, limit, precision);
     OracleRun run;
     run.result = tasks::evaluate(opt, test::samples_encoder(samples), backend);
     results::RunConfig cfg;
