@@ -5,6 +5,7 @@
 #include <simdjson.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -107,14 +108,10 @@ std::vector<std::vector<int32_t>> read_id_lists(const std::string& input, bool j
             std::string word;
             auto& ids = lists.emplace_back();
             while (in >> word) {
-                size_t used = 0;
                 long long v = -1;
-                try {
-                    v = std::stoll(word, &used);
-                } catch (const std::exception&) {
-                    used = 0;
-                }
-                if (used != word.size()) throw_bad_input(stdin_name, "line " + std::to_string(i + 1), "'" + word + "' is not a token id");
+                const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
+                if (ec != std::errc() || end != word.data() + word.size())
+                    throw_bad_input(stdin_name, "line " + std::to_string(i + 1), "'" + word + "' is not a token id");
                 ids.push_back(check(v, "line " + std::to_string(i + 1)));
             }
         }
