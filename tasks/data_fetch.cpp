@@ -110,32 +110,16 @@ std::string file_name_of(const std::string& url) {
     return u.substr(u.rfind('/') + 1);
 }
 
-// Tries each URL in turn; a network failure or a wrong hash moves on to the next mirror, and the
-// last error is the one reported.
+// Mirrors exist for the plain files only; net tries each URL in turn and reports the last error.
 void download_one(const DataDownload& d, const fs::path& dest, const DataFetchOptions& options) {
-    for (size_t i = 0; i < d.urls.size(); ++i) {
-        net::DownloadOptions o;
-        o.sha256 = d.sha256;
-        o.max_retries = options.max_retries;
-        o.request.offline_hint = "To run without network, copy the data files into a folder laid out as "
-                                 "<task>/<file> and pass --data-dir (see `pythia-eval data check`)";
-        const std::string& url = d.urls[i];
-        if (options.progress)
-            o.progress = [&](uint64_t done, uint64_t total) { options.progress(d.task, url, done, total); };
-        if (i + 1 == d.urls.size()) {
-            net::download_file(url, dest.string(), o);
-            return;
-        }
-        // Mirrors exist for the plain files only; all of them are tried before giving up.
-        o.request.connect_timeout_s = 10;
-        try {
-            net::download_file(url, dest.string(), o);
-            return;
-        } catch (const Error&) {  // a mirror follows; the last URL's error is the one reported
-            std::error_code ec;
-            fs::remove(dest.string() + ".part", ec);
-        }
-    }
+    net::DownloadOptions o;
+    o.sha256 = d.sha256;
+    o.max_retries = options.max_retries;
+    o.request.offline_hint = "To run without network, copy the data files into a folder laid out as "
+                             "<task>/<file> and pass --data-dir (see `pythia-eval data check`)";
+    if (options.progress)
+        o.progress = [&](uint64_t done, uint64_t total) { options.progress(d.task, d.urls.front(), done, total); };
+    net::download_file(std::span(d.urls), dest.string(), o);
 }
 
 }  // namespace

@@ -90,8 +90,7 @@ std::string host_of(const std::string& url) {
     return url.substr(s, e == std::string::npos ? std::string::npos : e - s);
 }
 
-[[noreturn]] void throw_transport(const std::string& url, CURLcode code, const char* errbuf,
-                                  const std::string& hint) {
+Error transport_error(const std::string& url, CURLcode code, const char* errbuf, const std::string& hint) {
     std::string what;
     switch (code) {
         case CURLE_COULDNT_RESOLVE_HOST:
@@ -105,7 +104,7 @@ std::string host_of(const std::string& url) {
             if (errbuf && *errbuf) what += " (" + std::string(errbuf) + ")";
     }
     if (!hint.empty()) what += ". " + hint;
-    throw Error(ErrorKind::io, url, "", what);
+    return Error(ErrorKind::io, url, "", what);
 }
 
 bool is_transient(CURLcode code) {
@@ -129,7 +128,7 @@ Response perform(const std::string& url, const RequestOptions& o, bool head_only
         curl_easy_setopt(e.h, CURLOPT_WRITEDATA, &r);
     }
     CURLcode code = curl_easy_perform(e.h);
-    if (code != CURLE_OK) throw_transport(url, code, errbuf, o.offline_hint);
+    if (code != CURLE_OK) throw transport_error(url, code, errbuf, o.offline_hint);
     curl_easy_getinfo(e.h, CURLINFO_RESPONSE_CODE, &r.status);
     char* eff = nullptr;
     curl_easy_getinfo(e.h, CURLINFO_EFFECTIVE_URL, &eff);
@@ -248,7 +247,14 @@ std::string status_text(long status) {
 Response get(const std::string& url, const RequestOptions& options) { return perform(url, options, false); }
 Response head(const std::string& url, const RequestOptions& options) { return perform(url, options, true); }
 
-void download_file(const std::string& url, const std::string& dest, const DownloadOptions& options) {
+namespace {
+
+constexpr long mirror_connect_timeout_s = 10;  // a mirror that does not answer soon gives way to the next
+
+// One URL: nullopt when `dest` is in place, else what went wrong with the server or the bytes it
+// sent (transport, HTTP status, hash), for download_file to report or to try the next URL. Local
+// trouble (the part file cannot be written or moved) throws: another URL would not help.
+std::optional<Error> try_download(const std::string& url, const std::string& dest, const DownloadOptions& options) {
     const std::string part = options.part_path.empty() ? dest + ".part" : options.part_path;
     if (auto parent = fs::path(part).parent_path(); !parent.empty()) fs::create_directories(parent);
     Digest digest(options.sha256 ? DigestKind::sha256 : DigestKind::sha1);
@@ -292,23 +298,23 @@ void download_file(const std::string& url, const std::string& dest, const Downlo
 
         if (code == CURLE_OK && status == 416) {
             // Nothing left to send: the part file may already be complete; verification decides.
-            if (offset == 0) throw Error(ErrorKind::io, url, "", status_text(416));
+            if (offset == 0) return Error(ErrorKind::io, url, "", status_text(416));
         } else if (code != CURLE_OK) {
             if (is_transient(code) && attempt < options.max_retries) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(500 * (attempt + 1)));
                 continue;
             }
             if (is_transient(code))
-                throw Error(ErrorKind::io, url, "",
-                            std::string(curl_easy_strerror(code)) + " after " + std::to_string(t.written) +
-                                " bytes; run the command again to resume from " + part);
-            throw_transport(url, code, errbuf, options.request.offline_hint);
+                return Error(ErrorKind::io, url, "",
+                             std::string(curl_easy_strerror(code)) + " after " + std::to_string(t.written) +
+                                 " bytes; run the command again to resume from " + part);
+            return transport_error(url, code, errbuf, options.request.offline_hint);
         } else if (status != 200 && status != 206) {
             std::error_code ignore;
             if (offset == 0) fs::remove(part, ignore);
             std::string msg = status_text(status);
             if (!t.error_body.empty()) msg += ": " + short_body(t.error_body);
-            throw Error(ErrorKind::io, url, "", msg);
+            return Error(ErrorKind::io, url, "", msg);
         }
 
         if (verify) {
@@ -317,15 +323,36 @@ void download_file(const std::string& url, const std::string& dest, const Downlo
             if (got != want) {
                 std::error_code ignore;
                 fs::remove(part, ignore);
-                throw Error(ErrorKind::bad_input, url, options.sha256 ? "sha256" : "git blob sha1",
-                            got + ", expected " + want + " (the download was removed; run again to retry)");
+                return Error(ErrorKind::bad_input, url, options.sha256 ? "sha256" : "git blob sha1",
+                             got + ", expected " + want + " (the download was removed; run again to retry)");
             }
         }
         fsync_path(part);
         fs::rename(part, dest, ec);
         if (ec) throw_io(dest, "cannot move the finished download into place: " + ec.message());
-        return;
+        return std::nullopt;
     }
+}
+
+}  // namespace
+
+void download_file(const std::string& url, const std::string& dest, const DownloadOptions& options) {
+    if (auto error = try_download(url, dest, options)) throw *error;
+}
+
+void download_file(std::span<const std::string> urls, const std::string& dest, const DownloadOptions& options) {
+    const std::string part = options.part_path.empty() ? dest + ".part" : options.part_path;
+    std::optional<Error> error;
+    for (size_t i = 0; i < urls.size(); ++i) {
+        DownloadOptions o = options;
+        if (i + 1 < urls.size()) o.request.connect_timeout_s = mirror_connect_timeout_s;  // a mirror follows
+        error = try_download(urls[i], dest, o);
+        if (!error) return;
+        std::error_code ec;
+        fs::remove(part, ec);  // a part file from one server is no use to the next
+    }
+    if (!error) throw Error(ErrorKind::internal, dest, "urls", "no URL to download from");
+    throw *error;
 }
 
 }  // namespace pe::net

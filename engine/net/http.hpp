@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,10 @@ struct DownloadOptions {
 // Range request, the result is verified and renamed into place. A cut transfer is resumed up to
 // max_retries times; after that the part file stays for the next run. Throws pe::Error.
 void download_file(const std::string& url, const std::string& dest, const DownloadOptions& options);
+// The same from the first of `urls` that works: a transport failure, an HTTP error or a wrong hash
+// moves on to the next (after a 10 s connect timeout on all but the last), and the last URL's error
+// is the one thrown. For files with mirrors.
+void download_file(std::span<const std::string> urls, const std::string& dest, const DownloadOptions& options);
 
 // "HTTP 404 Not Found" and the like.
 std::string status_text(long status);

@@ -39,6 +39,13 @@ std::vector<DataDownload> mirrored(const pe::test::HubServer& server, const fs::
     return out;
 }
 
+// The pinned sha256 of the plain file that lands at `path`.
+std::string downloads_sha(const std::vector<DataDownload>& downloads, const std::string& path) {
+    for (const auto& d : downloads)
+        if (!d.is_zip && d.outputs[0].path == path) return d.sha256;
+    return "(none)";
+}
+
 pe::tasks::DataFetchOptions only(std::vector<std::string> tasks) {
     pe::tasks::DataFetchOptions o;
     o.tasks = std::move(tasks);
@@ -119,6 +126,24 @@ BOOST_AUTO_TEST_CASE(cut_download_resumes_and_bad_bytes_are_refused, *boost::uni
 
     err = pe::test::error_from([&] { pe::tasks::fetch_data(dir, downloads, only({"hellaswag"})); }).message;
     BOOST_TEST(err.find("no data download for task 'hellaswag'") != std::string::npos, err);
+
+    // Mirrors: a 404 and then wrong bytes move on to the next URL; when every URL fails, the last
+    // one's error is reported and nothing is left behind.
+    const std::string base = server.url() + "/static/";
+    for (auto& d : downloads)
+        if (d.task == "piqa")  // valid.jsonl, valid-labels.lst
+            d.urls = {base + "no-such-file.jsonl", base + "lambada_test.jsonl", base + d.outputs[0].path.substr(5)};
+    pe::tasks::fetch_data(dir, downloads, only({"piqa"}));
+    BOOST_TEST(pe::net::sha256_file((dir / "piqa/valid.jsonl").string()) == downloads_sha(downloads, "piqa/valid.jsonl"));
+    BOOST_TEST(fs::is_regular_file(dir / "piqa/valid-labels.lst"));
+    fs::remove(dir / "piqa/valid.jsonl");
+    fs::remove(dir / "piqa/valid-labels.lst");
+    for (auto& d : downloads)
+        if (d.task == "piqa") d.urls.pop_back();
+    err = pe::test::error_from([&] { pe::tasks::fetch_data(dir, downloads, only({"piqa"})); }).message;
+    BOOST_TEST(err.find("lambada_test.jsonl") != std::string::npos, err);  // the last URL, by name
+    BOOST_TEST(err.find("sha256") != std::string::npos, err);
+    BOOST_TEST(!fs::exists(dir / "piqa/valid.jsonl.part"));
 }
 
 BOOST_AUTO_TEST_CASE(zip_reader_checks_members, *boost::unit_test::precondition(pe::test::needs_shared)) {
