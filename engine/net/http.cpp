@@ -254,8 +254,12 @@ constexpr long mirror_connect_timeout_s = 10;  // a mirror that does not answer 
 // One URL: nullopt when `dest` is in place, else what went wrong with the server or the bytes it
 // sent (transport, HTTP status, hash), for download_file to report or to try the next URL. Local
 // trouble (the part file cannot be written or moved) throws: another URL would not help.
+std::string part_path_of(const std::string& dest, const DownloadOptions& options) {
+    return options.part_path.empty() ? dest + ".part" : options.part_path;
+}
+
 std::optional<Error> try_download(const std::string& url, const std::string& dest, const DownloadOptions& options) {
-    const std::string part = options.part_path.empty() ? dest + ".part" : options.part_path;
+    const std::string part = part_path_of(dest, options);
     if (auto parent = fs::path(part).parent_path(); !parent.empty()) fs::create_directories(parent);
     Digest digest(options.sha256 ? DigestKind::sha256 : DigestKind::sha1);
     const bool verify = options.sha256 || options.git_sha1;
@@ -341,18 +345,17 @@ void download_file(const std::string& url, const std::string& dest, const Downlo
 }
 
 void download_file(std::span<const std::string> urls, const std::string& dest, const DownloadOptions& options) {
-    const std::string part = options.part_path.empty() ? dest + ".part" : options.part_path;
-    std::optional<Error> error;
-    for (size_t i = 0; i < urls.size(); ++i) {
+    if (urls.empty()) throw Error(ErrorKind::internal, dest, "urls", "no URL to download from");
+    for (size_t i = 0; i + 1 < urls.size(); ++i) {
         DownloadOptions o = options;
-        if (i + 1 < urls.size()) o.request.connect_timeout_s = mirror_connect_timeout_s;  // a mirror follows
-        error = try_download(urls[i], dest, o);
-        if (!error) return;
+        o.request.connect_timeout_s = mirror_connect_timeout_s;  // a mirror follows
+        if (!try_download(urls[i], dest, o)) return;
         std::error_code ec;
-        fs::remove(part, ec);  // a part file from one server is no use to the next
+        fs::remove(part_path_of(dest, options), ec);  // a part file from one server is no use to the next
     }
-    if (!error) throw Error(ErrorKind::internal, dest, "urls", "no URL to download from");
-    throw *error;
+    // The last URL as a single download: its error is the one reported, and a cut transfer keeps its
+    // part file for the next run, as its message says.
+    download_file(urls.back(), dest, options);
 }
 
 }  // namespace pe::net
