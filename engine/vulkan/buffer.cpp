@@ -31,31 +31,28 @@ Buffer::Buffer(Device& device, uint64_t bytes, MemoryUse use) : device_(&device)
     ai.allocationSize = req.size;
     if (use == MemoryUse::device) {
         ai.memoryTypeIndex = device.memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
-        if (!device.reserve(req.size)) {  // past DeviceOptions::memory_limit_bytes: as the driver's OOM
-            vkDestroyBuffer(device.handle(), buffer_, nullptr);
-            buffer_ = VK_NULL_HANDLE;
-            throw pe::Error(ErrorKind::device_oom, "", "vkAllocateMemory",
-                            fmt::format("out of device memory allocating {:.1f} MiB on {} ({:.1f} of the {:.1f} MiB "
-                                        "memory limit in use)",
-                                        double(bytes) / (1 << 20), device.info().name,
-                                        double(device.allocated_bytes()) / (1 << 20),
-                                        double(device.memory_limit()) / (1 << 20)));
-        }
-        charged_ = req.size;
     } else {
         ai.memoryTypeIndex = device.memory_type(
             req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
             VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
     }
-    const VkResult r = vkAllocateMemory(device.handle(), &ai, nullptr, &memory_);
+    // Past DeviceOptions::memory_limit_bytes is the driver's out-of-memory, on the same path.
+    const bool within_limit = use == MemoryUse::host || device.reserve(req.size);
+    if (within_limit && use == MemoryUse::device) charged_ = req.size;
+    const VkResult r = within_limit ? vkAllocateMemory(device.handle(), &ai, nullptr, &memory_)
+                                    : VK_ERROR_OUT_OF_DEVICE_MEMORY;
     if (r != VK_SUCCESS) {
         vkDestroyBuffer(device.handle(), buffer_, nullptr);
         buffer_ = VK_NULL_HANDLE;
         device.release(std::exchange(charged_, 0));
         if (r == VK_ERROR_OUT_OF_DEVICE_MEMORY || r == VK_ERROR_OUT_OF_HOST_MEMORY)
             throw pe::Error(ErrorKind::device_oom, "", "vkAllocateMemory",
-                            fmt::format("out of device memory allocating {:.1f} MiB on {}", double(bytes) / (1 << 20),
-                                        device.info().name));
+                            fmt::format("out of device memory allocating {:.1f} MiB on {}{}", double(bytes) / (1 << 20),
+                                        device.info().name,
+                                        within_limit ? ""
+                                                     : fmt::format(" ({:.1f} of the {:.1f} MiB memory limit in use)",
+                                                                   double(device.allocated_bytes()) / (1 << 20),
+                                                                   double(device.memory_limit()) / (1 << 20))));
         check(r, "vkAllocateMemory");
     }
     check(vkBindBufferMemory(device.handle(), buffer_, memory_, 0), "vkBindBufferMemory");
