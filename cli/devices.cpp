@@ -26,7 +26,7 @@ void add_devices(CLI::App& app) {
                        d.float16 ? "yes" : "no",
                        !d.integer_dot ? "no" : d.integer_dot_accelerated ? "yes (accelerated)" : "yes (emulated)",
                        d.cooperative_matrix ? "yes" : "no");
-            const vulkan::KernelFeatures used{d.subgroup_arithmetic, d.storage16, false};
+            const vulkan::KernelFeatures used = vulkan::KernelFeatures::all() & d.supported();
             fmt::print("   kernels use: {} (--backend vulkan:portable turns them off{})\n", used.describe(),
                        d.integer_dot ? "; vulkan:all+intdot adds Q8_0 activations" : "");
         }

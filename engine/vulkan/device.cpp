@@ -170,6 +170,8 @@ KernelFeatures parse_kernel_features(std::string_view text, const std::string& f
     return f;
 }
 
+KernelFeatures DeviceInfo::supported() const { return {subgroup_arithmetic, storage16, integer_dot}; }
+
 std::string DeviceInfo::api_string() const {
     return fmt::format("{}.{}.{}", VK_API_VERSION_MAJOR(api_version), VK_API_VERSION_MINOR(api_version),
                        VK_API_VERSION_PATCH(api_version));
@@ -368,9 +370,7 @@ Device Device::open(const DeviceOptions& options) {
     std::vector<const char*> exts;
     if (has_extension(device_extensions(s->physical), "VK_KHR_portability_subset"))
         exts.push_back("VK_KHR_portability_subset");
-    s->features.subgroups = options.features.subgroups && s->info.subgroup_arithmetic;
-    s->features.storage16 = options.features.storage16 && s->info.storage16;
-    s->features.intdot = options.features.intdot && s->info.integer_dot;
+    s->features = options.features & s->info.supported();
     s->memory_limit = options.memory_limit_bytes;
     auto dot = vk_struct<VkPhysicalDeviceShaderIntegerDotProductFeatures>(
         VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES);

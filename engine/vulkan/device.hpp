@@ -14,6 +14,22 @@
 
 namespace pe::vulkan {
 
+// The optional device features the kernels use when the device has them (issue #4). Each has a
+// portable path that every Vulkan 1.2 device runs; `vulkan:portable` on the command line forces it.
+// subgroups and storage16 change no result beyond fp32 summation order, so all() has them; intdot
+// quantizes activations to Q8_0 (as llama.cpp's Q8_0 matmul does), which moves log-probs by about
+// 1e-2, so it is only used when asked for by name ("all+intdot").
+struct KernelFeatures {
+    bool subgroups = false;  // subgroup add/min/max: row reductions without a shared-memory tree
+    bool storage16 = false;  // 16-bit storage buffers: F16 weights loaded as f16vec4, no unpacking
+    bool intdot = false;     // Q8_0 weights x Q8_0-quantized activations by packed int8 dot products
+    static KernelFeatures all() { return {true, true, false}; }
+    KernelFeatures operator&(const KernelFeatures& o) const {  // those in both
+        return {subgroups && o.subgroups, storage16 && o.storage16, intdot && o.intdot};
+    }
+    std::string describe() const;  // "subgroups+storage16", or "portable" when none
+    bool operator==(const KernelFeatures&) const = default;
+};
 struct DeviceInfo {
     uint32_t index = 0;  // position in list(); what --device N names
     std::string name;
@@ -30,21 +46,9 @@ struct DeviceInfo {
     bool integer_dot_accelerated = false;  // packed signed 4x8 dot in hardware (reported)
     bool cooperative_matrix = false;  // VK_KHR_cooperative_matrix (reported, see README)
     std::string api_string() const;
+    KernelFeatures supported() const;  // the kernel features this device has
 };
 
-// The optional device features the kernels use when the device has them (issue #4). Each has a
-// portable path that every Vulkan 1.2 device runs; `vulkan:portable` on the command line forces it.
-// subgroups and storage16 change no result beyond fp32 summation order, so all() has them; intdot
-// quantizes activations to Q8_0 (as llama.cpp's Q8_0 matmul does), which moves log-probs by about
-// 1e-2, so it is only used when asked for by name ("all+intdot").
-struct KernelFeatures {
-    bool subgroups = false;  // subgroup add/min/max: row reductions without a shared-memory tree
-    bool storage16 = false;  // 16-bit storage buffers: F16 weights loaded as f16vec4, no unpacking
-    bool intdot = false;     // Q8_0 weights x Q8_0-quantized activations by packed int8 dot products
-    static KernelFeatures all() { return {true, true, false}; }
-    std::string describe() const;  // "subgroups+storage16", or "portable" when none
-    bool operator==(const KernelFeatures&) const = default;
-};
 // "all", "portable", or names joined by '+' ("subgroups+storage16", "all+intdot"); bad_input
 // names `field`.
 KernelFeatures parse_kernel_features(std::string_view text, const std::string& field);

@@ -47,6 +47,11 @@ std::string type_suffix(gguf::TensorType t) {
     }
 }
 
+// The Q8_0 scratch: int8 quants (rows, K), then from this aligned offset the f32 scales (rows, K/32).
+uint64_t q8_scales_offset(uint32_t rows, uint64_t K) {
+    return (uint64_t(rows) * K + scratch_align - 1) / scratch_align * scratch_align;
+}
+
 uint32_t ceil_div(uint64_t a, uint64_t b) { return uint32_t((a + b - 1) / b); }
 
 // The scales of rows [r0, r0 + n) of a Q8_0 weight (whole uints), or the placeholder of other types.
@@ -147,11 +152,7 @@ std::vector<float> rope_table(uint32_t n_ctx, uint32_t R, float base) {
 
 Ops::Ops(Device& device) : device_(&device), dummy_(device, 16), features_(device.features()) {}
 
-void Ops::use_features(const KernelFeatures& allowed) {
-    const KernelFeatures& enabled = device_->features();
-    features_ = {allowed.subgroups && enabled.subgroups, allowed.storage16 && enabled.storage16,
-                 allowed.intdot && enabled.intdot};
-}
+void Ops::use_features(const KernelFeatures& allowed) { features_ = allowed & device_->features(); }
 
 std::string Ops::weight_variant(const DeviceWeight& w, bool texels) const {
     if (texels) return type_suffix(w.type) + "_tx";
@@ -206,10 +207,7 @@ void Ops::layernorm(Recorder& rec, const Buffer& x, const Buffer& w, const Buffe
     rec.dispatch(k, {x, w, b, y}, push_bytes(C, eps), {T, 1, 1});
 }
 
-uint64_t Ops::q8_scratch_bytes(uint32_t rows, uint64_t K) {
-    const uint64_t quants = (uint64_t(rows) * K + scratch_align - 1) / scratch_align * scratch_align;
-    return quants + uint64_t(rows) * (K / 32) * 4;
-}
+uint64_t Ops::q8_scratch_bytes(uint32_t rows, uint64_t K) { return q8_scales_offset(rows, K) + uint64_t(rows) * (K / 32) * 4; }
 
 void Ops::matmul(Recorder& rec, BufferRange x, const DeviceWeight& w, const Buffer* b, BufferRange y, uint32_t T,
                  uint32_t ldy, const Buffer* q8_scratch) {
@@ -219,8 +217,8 @@ void Ops::matmul(Recorder& rec, BufferRange x, const DeviceWeight& w, const Buff
         if (q8_scratch->size() < q8_scratch_bytes(T, w.cols))
             throw pe::Error(ErrorKind::internal, "", w.name, "Q8_0 activation scratch too small");
         const uint32_t KB = K4 / 8;
-        const uint64_t quant_bytes = q8_scratch_bytes(T, w.cols) - uint64_t(T) * KB * 4;
-        const BufferRange qx(*q8_scratch, 0, uint64_t(T) * K4 * 4), dx(*q8_scratch, quant_bytes, uint64_t(T) * KB * 4);
+        const BufferRange qx(*q8_scratch, 0, uint64_t(T) * K4 * 4),
+            dx(*q8_scratch, q8_scales_offset(T, w.cols), uint64_t(T) * KB * 4);
         rec.dispatch(kernel(ShaderId::quantize_q8_0, 3, 8), {x, qx, dx}, push_bytes(T, KB), {ceil_div(KB, 64), T, 1});
         rec.barrier();
         Kernel& k = kernel(ShaderId::matmul_q8_0_dot, 6, 24);

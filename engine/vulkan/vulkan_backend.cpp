@@ -37,8 +37,7 @@ public:
 
     // "vulkan" with the default features (all() that the device has), else "vulkan:<features>".
     std::string name() const override {
-        const auto& info = device_->info();
-        const vulkan::KernelFeatures defaults{info.subgroup_arithmetic, info.storage16, false};
+        const vulkan::KernelFeatures defaults = vulkan::KernelFeatures::all() & device_->info().supported();
         return device_->features() == defaults ? "vulkan" : "vulkan:" + device_->features().describe();
     }
     std::string device_name() const override { return device_->info().name; }
