@@ -15,5 +15,6 @@ void add_eval(CLI::App& app);      // cli/eval.cpp
 void add_compare(CLI::App& app);   // cli/compare.cpp
 void add_data(CLI::App& app);      // cli/data.cpp
 void add_synth(CLI::App& app);     // cli/synth.cpp
+void add_sweep(CLI::App& app);     // cli/sweep.cpp
 
 }  // namespace pe::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     pe::cli::add_compare(app);
     pe::cli::add_data(app);
     pe::cli::add_synth(app);
+    pe::cli::add_sweep(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {
