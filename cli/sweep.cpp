@@ -171,6 +171,7 @@ void run_sweep(const SweepArgs& a) {
     for (size_t i = 0; i < cells.size(); ++i) {
         paths.push_back(cell_paths(models[cells[i].model], cells[i], settings));
         const bool done = cell_complete(paths.back(), settings);
+        if (done) release_cell_files(paths.back(), settings);  // a sweep killed right after writing it
         report.push_back({cells[i].model, cells[i].step, done ? "skipped" : "left"});
         if (done) ++counts.skipped, ++counts.finished;
         else todo.push_back(i);

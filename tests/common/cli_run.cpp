@@ -53,7 +53,7 @@ pid_t spawn(const std::vector<std::string>& argv_s, const Env& env, int out_fd, 
         dup2(err_fd, 2);
         if (in_fd >= 0) dup2(in_fd, 0);
         std::vector<char*> argv, envp;
-        for (auto& a : argv_s) argv.push_back(a.data());
+        for (const auto& a : argv_s) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
         for (auto& e : env_s) envp.push_back(e.data());
         envp.push_back(nullptr);

@@ -77,7 +77,9 @@ std::vector<fs::path> leftover_weights(const fs::path& cache) {
     for (auto it = fs::recursive_directory_iterator(cache, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (!it->is_regular_file(ec)) continue;
         const auto& p = it->path();
-        if (p.extension() == ".gguf" || (p.parent_path().filename() == "blobs" && fs::file_size(p, ec) > (1u << 20)))
+        // LFS blobs are named by their sha256 (64 hex digits); config.json and tokenizer.json by
+        // their 40-digit git blob id, and they stay.
+        if (p.extension() == ".gguf" || (p.parent_path().filename() == "blobs" && p.filename().string().size() == 64))
             out.push_back(p);
     }
     return out;

@@ -35,7 +35,7 @@ struct SweepWorld {
 
 SweepWorld& sweep_world();  // built at first use; the test skips without ../shared
 
-// The weight files (blobs over 1 MB) and converted GGUFs left in a cache.
+// The weight files (LFS blobs) and converted GGUFs left in a cache.
 std::vector<std::filesystem::path> leftover_weights(const std::filesystem::path& cache);
 
 }  // namespace pe::test
