@@ -11,6 +11,8 @@ packages=(
   python3                                        # the loopback hub server in tests
   slurm-wlm                                      # tests/sweep: a real one-node Slurm for `sweep --slurm`
   munge                                          # tests/sweep: Slurm's authentication daemon
+  gnuplot-nox                                    # plot and report draw the learning curves (svg, pngcairo)
+  chromium                                       # tests/curves loads the report in a headless browser
 )
 missing=()
 for p in "${packages[@]}"; do
