@@ -150,6 +150,13 @@ ResultFile read_result_file(const fs::path& path) {
     // A GPT-NeoX file whose name says nothing: the model is its folder (v1/pythia-70m/...).
     if (!model) model = neox ? "EleutherAI/" + path.parent_path().filename().string() + "-v0"
                              : path.parent_path().filename().string();
+    // A run on a sample of the documents or at another precision measures something else than the
+    // published runs: it gets a curve of its own (CONTRACT.md file names: .limit100, .fp32).
+    if (const Json* limit = at(doc, {"config", "limit"}); limit && limit->is_number())
+        f.variant = "limit " + std::to_string(int64_t(limit->number()));
+    if (const Json* p = provenance ? at(*provenance, {"settings", "precision"}) : nullptr;
+        p && std::holds_alternative<std::string>(p->value) && std::get<std::string>(p->value) != "fp16")
+        f.variant += (f.variant.empty() ? "" : " ") + std::get<std::string>(p->value);
     f.model = *model;
     f.step = step;
     f.shots = shots;
@@ -231,7 +238,7 @@ std::vector<ResultRow> result_rows(const std::vector<ResultFile>& files, const S
                 if (metric.ends_with("_stderr") || !value.is_number()) continue;
                 all_metrics.insert(metric);
                 if (!want_metrics.empty() && !want_metrics.count(metric)) continue;
-                ResultRow r{f.source, f.model, f.step, f.shots, task, metric, value.number(), std::nullopt, f.ours};
+                ResultRow r{f.source, f.model, f.step, f.shots, task, metric, value.number(), std::nullopt, f.ours, f.variant};
                 if (const Json* se = metrics.find(metric + "_stderr"); se && se->is_number()) r.stderr_value = se->number();
                 rows.push_back(std::move(r));
             }
