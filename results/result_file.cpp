@@ -165,16 +165,22 @@ ResultFile read_result_file(const fs::path& path) {
 
 std::vector<ResultFile> read_result_files(const std::vector<std::string>& paths) {
     std::vector<ResultFile> files;
-    for (const auto& p : result_paths(paths)) files.push_back(read_result_file(p));
+    std::set<fs::path> seen;  // a file reached through two arguments is read once
+    for (const auto& p : result_paths(paths))
+        if (seen.insert(fs::weakly_canonical(p)).second) files.push_back(read_result_file(p));
     return files;
 }
 
 std::vector<ResultFile> with_published(std::vector<ResultFile> runs, const std::string& published_dir) {
     if (published_dir.empty()) return runs;
     if (!fs::is_directory(published_dir)) throw_bad_input("--published " + published_dir, "", "no such folder");
+    std::set<fs::path> have;
+    for (const auto& r : runs) have.insert(fs::weakly_canonical(r.source));
     std::vector<ResultFile> published;
-    for (auto& f : read_result_files({published_dir})) {
-        if (f.ours || !in_published_layout(f.source)) continue;
+    for (const auto& path : result_paths({published_dir})) {
+        if (!in_published_layout(path) || have.count(fs::weakly_canonical(path))) continue;
+        ResultFile f = read_result_file(path);
+        if (f.ours) continue;
         const bool wanted = std::any_of(runs.begin(), runs.end(), [&](const ResultFile& r) {
             return r.model == f.model && r.shots == f.shots;
         });
