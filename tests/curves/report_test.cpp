@@ -30,7 +30,7 @@ fs::path chromium() {
 std::string dump_dom(const fs::path& html, const std::string& fragment, const fs::path& profile) {
     fs::create_directories(profile);
     const std::string script = fmt::format(
-        "'{}' --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir='{}' --dump-dom 'file://{}{}' "
+        "timeout 120 '{}' --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir='{}' --dump-dom 'file://{}{}' "
         "> '{}' 2>/dev/null",
         chromium().string(), profile.string(), fs::absolute(html).string(), fragment, (profile / "dom.html").string());
     BOOST_TEST_REQUIRE(std::system(script.c_str()) == 0, script);

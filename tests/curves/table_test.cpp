@@ -121,9 +121,17 @@ BOOST_AUTO_TEST_CASE(quoting_and_formats, *boost::unit_test::precondition(test::
  "versions": {}, "config": {"model": "pythia-eval", "model_args": "pretrained=EleutherAI/pythia-160m,revision=step3000", "num_fewshot": 0}})";
     const auto published = (test::published_root() / "v1.1-evals/pythia-70m/zero-shot/70m_step3000.json").string();
 
-    auto run = test::run_cli({"table", ours.string(), published, "--tasks", "my, \"quoted\" task,lambada_openai", "--metrics", "ppl,acc"});
-    // --tasks splits on commas, so that task cannot be selected by name: the error says which part is unknown.
-    BOOST_TEST(run.exit_code != 0);
+    // Provenance (CONTRACT.md) names the model, step and shots before config and the file name do.
+    std::ofstream(scratch / "runs" / "70m_step1.json") << R"({"results": {"piqa": {"acc": 0.5, "acc_stderr": 0.01}},
+ "config": {"model": "pythia-eval", "model_args": "pretrained=EleutherAI/pythia-160m,revision=step2", "num_fewshot": 0},
+ "provenance": {"model": {"name": "EleutherAI/pythia-410m-deduped", "step": 64}, "settings": {"num_fewshot": 5}}})";
+    auto run = test::run_cli({"table", (scratch / "runs" / "70m_step1.json").string()});
+    BOOST_TEST_REQUIRE(run.exit_code == 0, run.output);
+    BOOST_TEST(test::parse_csv(run.out)[1][1] == "EleutherAI/pythia-410m-deduped");
+    BOOST_TEST(test::parse_csv(run.out)[1][2] == "64");
+    BOOST_TEST(test::parse_csv(run.out)[1][3] == "5");
+    fs::remove(scratch / "runs" / "70m_step1.json");
+
     run = test::run_cli({"table", ours.string(), published, "--metrics", "ppl,acc"});
     BOOST_TEST_REQUIRE(run.exit_code == 0, run.output);
     const auto rows = test::parse_csv(run.out);
@@ -142,6 +150,11 @@ BOOST_AUTO_TEST_CASE(quoting_and_formats, *boost::unit_test::precondition(test::
     BOOST_TEST(quoted_row);
     BOOST_TEST(run.out.find("\"my, \"\"quoted\"\" task\"") != std::string::npos);
     const size_t n = rows.size() - 1;
+    // A file reached through two arguments (itself and its folder) is read once.
+    const auto twice = test::run_cli({"table", ours.string(), published, fs::path(published).parent_path().string(),
+                                      "--metrics", "ppl,acc", "--tasks", "lambada_openai"});
+    BOOST_TEST_REQUIRE(twice.exit_code == 0, twice.output);
+    BOOST_TEST(test::parse_csv(twice.out).size() == 1 + 27 * 2 + 1u);  // 27 steps x acc, ppl; our ppl
 
     const auto tsv = test::run_cli({"table", ours.string(), published, "--metrics", "ppl,acc", "--format", "tsv"});
     BOOST_TEST_REQUIRE(tsv.exit_code == 0, tsv.output);
