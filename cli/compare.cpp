@@ -24,12 +24,12 @@ struct CompareArgs {
 
 void run_compare(const CompareArgs& args) {
     const results::Tolerances tol{args.max_sigma, args.max_abs};
-    const auto a = results::read_result_files(args.paths[0]);
+    const auto a = results::read_compare_side(args.paths[0]);
     std::vector<std::string> failures;
     results::JsonArray reports;
     for (size_t i = 1; i < args.paths.size(); i++) {
         const auto& b_name = args.paths[i];
-        const auto report = results::compare_sets(a, results::read_result_files(b_name), tol);
+        const auto report = results::compare_sets(a, results::read_compare_side(b_name), tol);
         if (args.json) reports.push_back(results::report_json(report));
         else std::printf("%s", results::format_report(report).c_str());
         if (report.pairs.empty()) failures.push_back(b_name + ": no result file matches one in " + args.paths[0]);

@@ -14,21 +14,29 @@ namespace fs = std::filesystem;
 namespace {
 
 auto order_key(const ResultFile& f) {
-    return std::make_tuple(f.key.model, f.key.step.value_or(UINT64_MAX), f.key.num_fewshot,
-                           f.key.limit.value_or(SIZE_MAX), f.key.precision, f.path.string());
+    return std::make_tuple(f.model, f.step.value_or(-1), f.shots.value_or(0), f.variant, f.source);
 }
 
-std::string limit_text(const std::optional<size_t>& l) { return l ? std::to_string(*l) : "none"; }
+// The variant's parts ("limit 100 fp32"): its limit ("none" for every document) and precision.
+std::string limit_of(const std::string& variant) {
+    const size_t at = variant.find("limit ");
+    if (at == std::string::npos) return "none";
+    return variant.substr(at + 6, variant.find(' ', at + 6) - (at + 6));
+}
+std::string precision_of(const std::string& variant) {
+    return variant.find("fp32") == std::string::npos ? "fp16" : "fp32";
+}
 
-std::vector<std::string> setting_warnings(const ResultKey& a, const ResultKey& b) {
+std::vector<std::string> setting_warnings(const ResultFile& a, const ResultFile& b) {
     std::vector<std::string> out;
-    if (a.limit != b.limit)
-        out.push_back("the sides differ in limit (A: " + limit_text(a.limit) + ", B: " + limit_text(b.limit) + ")");
-    if (a.num_fewshot != b.num_fewshot)
-        out.push_back("the sides differ in few-shot (A: " + std::to_string(a.num_fewshot) + ", B: " +
-                      std::to_string(b.num_fewshot) + ")");
-    if (a.precision != b.precision)
-        out.push_back("the sides differ in precision (A: " + a.precision + ", B: " + b.precision + ")");
+    if (limit_of(a.variant) != limit_of(b.variant))
+        out.push_back("the sides differ in limit (A: " + limit_of(a.variant) + ", B: " + limit_of(b.variant) + ")");
+    if (a.shots.value_or(0) != b.shots.value_or(0))
+        out.push_back("the sides differ in few-shot (A: " + std::to_string(a.shots.value_or(0)) + ", B: " +
+                      std::to_string(b.shots.value_or(0)) + ")");
+    if (precision_of(a.variant) != precision_of(b.variant))
+        out.push_back("the sides differ in precision (A: " + precision_of(a.variant) + ", B: " +
+                      precision_of(b.variant) + ")");
     return out;
 }
 
@@ -48,13 +56,13 @@ std::vector<std::string> missing_from(const std::vector<std::string>& xs, const 
 
 ComparePair make_pair(const ResultFile& a, const ResultFile& b, const Tolerances& tol) {
     ComparePair p;
-    p.a = a.path;
-    p.b = b.path;
-    p.warnings = setting_warnings(a.key, b.key);
+    p.a = a.source;
+    p.b = b.source;
+    p.warnings = setting_warnings(a, b);
     const auto ta = tasks_of(a.document), tb = tasks_of(b.document);
     p.only_in_a = missing_from(ta, tb);
     p.only_in_b = missing_from(tb, ta);
-    p.rows = compare_results(a.document, b.document, tol, a.path.string(), b.path.string());
+    p.rows = compare_results(a.document, b.document, tol, a.source, b.source);
     return p;
 }
 
@@ -70,24 +78,8 @@ std::string join(const std::vector<std::string>& xs) {
 
 }  // namespace
 
-std::vector<ResultFile> read_result_files(const fs::path& where) {
-    std::vector<ResultFile> out;
-    std::error_code ec;
-    if (!fs::is_directory(where, ec)) {
-        Json doc = read_json_file(where);
-        ResultKey key = result_key(doc, where);
-        out.push_back({where, std::move(doc), std::move(key)});
-        return out;
-    }
-    for (fs::recursive_directory_iterator it(where, ec), end; !ec && it != end; it.increment(ec)) {
-        if (!it->is_regular_file() || it->path().extension() != ".json") continue;
-        Json doc = read_json_file(it->path());
-        const Json* r = doc.find("results");
-        if (!r || !r->is_object()) continue;  // not a result file (a cache record, a config)
-        ResultKey key = result_key(doc, it->path());
-        out.push_back({it->path(), std::move(doc), std::move(key)});
-    }
-    if (ec) throw_io(where.string(), "cannot list the folder: " + ec.message());
+std::vector<ResultFile> read_compare_side(const fs::path& where) {
+    std::vector<ResultFile> out = read_result_files({where.string()});
     std::sort(out.begin(), out.end(), [](const ResultFile& x, const ResultFile& y) { return order_key(x) < order_key(y); });
     return out;
 }
@@ -101,8 +93,8 @@ CompareReport compare_sets(const std::vector<ResultFile>& a, const std::vector<R
     std::vector<bool> used(b.size(), false);
     for (const auto& fa : a) {
         const auto same = [&](const ResultFile& fb, bool settings_too) {
-            if (fb.key.model != fa.key.model || fb.key.step != fa.key.step) return false;
-            return !settings_too || setting_warnings(fa.key, fb.key).empty();
+            if (fb.model != fa.model || fb.step != fa.step) return false;
+            return !settings_too || setting_warnings(fa, fb).empty();
         };
         std::optional<size_t> match;
         for (bool settings_too : {true, false}) {
@@ -111,14 +103,14 @@ CompareReport compare_sets(const std::vector<ResultFile>& a, const std::vector<R
             if (match) break;
         }
         if (!match) {
-            report.unmatched_a.push_back(fa.path);
+            report.unmatched_a.push_back(fa.source);
             continue;
         }
         used[*match] = true;
         report.pairs.push_back(make_pair(fa, b[*match], tol));
     }
     for (size_t i = 0; i < b.size(); i++)
-        if (!used[i]) report.unmatched_b.push_back(b[i].path);
+        if (!used[i]) report.unmatched_b.push_back(b[i].source);
     return report;
 }
 

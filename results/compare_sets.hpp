@@ -1,5 +1,5 @@
 // `compare` at scale (issue #13): files and folders on both sides, matched by model, step and
-// settings (results/result_key), each pair's rows in a stable order (A's tasks, then metrics, as
+// settings (as results/result_file reads them), each pair's rows in a stable order (A's tasks, then metrics, as
 // the files order them), the tasks only one side has, and a warning where the sides differ in
 // limit, few-shot or precision. format_report is the table; report_json the --json output.
 #pragma once
@@ -10,19 +10,13 @@
 
 #include "results/compare.hpp"
 #include "results/json.hpp"
-#include "results/result_key.hpp"
+#include "results/result_file.hpp"
 
 namespace pe::results {
 
-struct ResultFile {
-    std::filesystem::path path;
-    Json document;
-    ResultKey key;
-};
-
-// A file as it is, or every result JSON under a folder (files without "results" are skipped),
-// ordered by model, step, few-shot, limit, precision, then path.
-std::vector<ResultFile> read_result_files(const std::filesystem::path& file_or_folder);
+// A file as it is, or every result JSON under a folder (results::read_result_files), ordered by
+// model, step, shots, variant, then path.
+std::vector<ResultFile> read_compare_side(const std::filesystem::path& file_or_folder);
 
 struct ComparePair {
     std::filesystem::path a, b;

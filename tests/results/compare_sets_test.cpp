@@ -12,52 +12,43 @@ using namespace pe;
 namespace {
 
 const std::string v11 = "reference/pythia-results/v1.1-evals/pythia-70m-deduped/zero-shot";
-const std::string v10 = "reference/pythia-results/v1.0-evals/pythia-70m-deduped/zero-shot";
 
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(compare_sets)
 
-BOOST_AUTO_TEST_CASE(result_keys_come_from_config_or_the_published_names,
-                     *boost::unit_test::precondition(test::needs_shared)) {
-    const auto v11_files = results::read_result_files(test::shared_path(v11));
-    BOOST_TEST_REQUIRE(v11_files.size() == 27u);
-    for (const auto& f : v11_files) {
-        BOOST_TEST(f.key.model == "pythia-70m-deduped", f.path);
-        BOOST_TEST(f.key.from == "config", f.path);
-        BOOST_TEST(f.key.step.has_value(), f.path);
-    }
-    const auto v10_files = results::read_result_files(test::shared_path(v10));
-    for (const auto& f : v10_files) {
-        BOOST_TEST(f.key.model == "pythia-70m-deduped", f.path);
-        BOOST_TEST(f.key.from == "file name", f.path);
-    }
-    // Ordered by step.
-    for (size_t i = 1; i < v11_files.size(); i++) BOOST_TEST(*v11_files[i - 1].key.step < *v11_files[i].key.step);
-}
-
 BOOST_AUTO_TEST_CASE(folders_pair_by_model_and_step, *boost::unit_test::precondition(test::needs_shared)) {
-    const auto run = test::run_cli({"compare", test::shared_path(v10).string(), test::shared_path(v11).string()});
-    BOOST_TEST_REQUIRE(run.exit_code == 0, run.err);
-    const auto a = results::read_result_files(test::shared_path(v10));
-    const auto b = results::read_result_files(test::shared_path(v11));
+    // B: three of A's files under other names, in a flat folder: they pair by what they hold.
+    const auto b_dir = test::scratch_dir("compare_sets_b");
+    const auto a = results::read_compare_side(test::shared_path(v11));
+    BOOST_TEST_REQUIRE(a.size() == 27u);
+    for (size_t i : {3u, 10u, 20u})
+        fs::copy_file(a[i].source, b_dir / ("copy" + std::to_string(i) + ".json"));
+    const auto b = results::read_compare_side(b_dir);
     const auto report = results::compare_sets(a, b, {});
-    BOOST_TEST(report.pairs.size() == a.size());  // every v1.0 step is also in v1.1
-    BOOST_TEST(report.unmatched_b.size() == b.size() - a.size());
+    BOOST_TEST_REQUIRE(report.pairs.size() == 3u);
+    BOOST_TEST(report.unmatched_a.size() == 24u);
+    BOOST_TEST(report.unmatched_b.empty());
     for (const auto& p : report.pairs) {
-        BOOST_TEST((results::result_key(results::read_json_file(p.a), p.a).step ==
-                    results::result_key(results::read_json_file(p.b), p.b).step));
+        BOOST_TEST(test::slurp(p.a) == test::slurp(p.b), p.a << " paired with " << p.b);
         BOOST_TEST(!p.rows.empty());
+        BOOST_TEST(p.only_in_a.empty());
+        BOOST_TEST(p.warnings.empty());
     }
-    // The same table every time; A's task order within a pair.
-    BOOST_TEST(run.out == test::run_cli({"compare", test::shared_path(v10).string(), test::shared_path(v11).string()}).out);
-    BOOST_TEST(run.out.find("no match in A for ") != std::string::npos, run.out);
+    // A's order is by step: the pairs come in it, whatever B's file names.
+    for (size_t i = 1; i < a.size(); i++) BOOST_TEST(*a[i - 1].step < *a[i].step);
+
+    const std::vector<std::string> args = {"compare", test::shared_path(v11).string(), b_dir.string()};
+    const auto run = test::run_cli(args);
+    BOOST_TEST_REQUIRE(run.exit_code == 0, run.err);
+    BOOST_TEST(run.out == test::run_cli(args).out);  // the same table every time
+    BOOST_TEST(run.out.find("no match in B for ") != std::string::npos, run.out);
 
     // --json: strict JSON with the same pairs.
-    const auto json = test::run_cli({"compare", "--json", test::shared_path(v10).string(), test::shared_path(v11).string()});
+    const auto json = test::run_cli({"compare", "--json", test::shared_path(v11).string(), b_dir.string()});
     BOOST_TEST_REQUIRE(json.exit_code == 0, json.err);
     const auto doc = results::parse_json(json.out, "compare --json");
-    BOOST_TEST(std::get<results::JsonArray>(doc.find("pairs")->value).size() == report.pairs.size());
+    BOOST_TEST(std::get<results::JsonArray>(doc.find("pairs")->value).size() == 3u);
     BOOST_TEST(json.out.find("NaN") == std::string::npos);
     BOOST_TEST(json.out.find("Infinity") == std::string::npos);
 }

@@ -4,6 +4,10 @@
 // entries no folder holds any more.
 #include <boost/test/unit_test.hpp>
 
+// GCC 12 warns (-Wuninitialized, fatal under CI's -Werror) inside boost::function when a file's only
+// test is decorated with a precondition: a false positive in Boost's code, not ours.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+
 #include <fstream>
 
 #include "tests/common/shared.hpp"
@@ -22,9 +26,9 @@ size_t n_entries(const fs::path& dir) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(cache)
+BOOST_AUTO_TEST_SUITE(cache, *boost::unit_test::precondition(test::needs_shared))
 
-BOOST_AUTO_TEST_CASE(one_gguf_per_content_listed_and_pruned, *boost::unit_test::precondition(test::needs_shared)) {
+BOOST_AUTO_TEST_CASE(one_gguf_per_content_listed_and_pruned) {
     const auto scratch = test::scratch_dir("trust_cache");
     const test::Env env = {{"XDG_CACHE_HOME", (scratch / "cache").string()}};
     const fs::path gguf_dir = scratch / "cache/pythia-eval/gguf";

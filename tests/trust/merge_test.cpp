@@ -77,8 +77,10 @@ BOOST_AUTO_TEST_CASE(published_files_read_merged_and_rewritten_keep_every_byte,
     tasks::EvalResult fresh_result;
     fresh_result.tasks.push_back({.name = "trust_new_task", .version = 0, .n_docs = 3,
                                   .metrics = {{"acc", 0.5}, {"acc_stderr", 0.25}}, .n_requests = 6});
-    results::Json fresh = results::results_document(fresh_result, results::RunConfig{.model = "pythia-eval",
-                                                                                     .device = "cpu:test"});
+    results::RunConfig config;
+    config.model = "pythia-eval";
+    config.device = "cpu:test";
+    results::Json fresh = results::results_document(fresh_result, config);
     results::Provenance prov;
     prov.tool_version = "0.1.0";
     prov.tasks.push_back({"trust_new_task", results::TaskStats{3, 6, 1.0, "", "cpu", ""}});

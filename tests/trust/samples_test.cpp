@@ -4,6 +4,10 @@
 // and checks both the per-document values and the JSON's numbers.
 #include <boost/test/unit_test.hpp>
 
+// GCC 12 warns (-Wuninitialized, fatal under CI's -Werror) inside boost::function when a file's only
+// test is decorated with a precondition: a false positive in Boost's code, not ours.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -26,9 +30,9 @@ double number(const results::Json& j, const std::string& key) { return j.find(ke
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(samples)
+BOOST_AUTO_TEST_SUITE(samples, *boost::unit_test::precondition(test::needs_shared))
 
-BOOST_AUTO_TEST_CASE(every_metric_recomputes_from_the_samples, *boost::unit_test::precondition(test::needs_shared)) {
+BOOST_AUTO_TEST_CASE(every_metric_recomputes_from_the_samples) {
     const auto scratch = test::scratch_dir("trust_samples");
     const fs::path out = scratch / "r.json";
     const std::vector<std::string> task_names = {"lambada_openai", "piqa", "winogrande", "arc_easy", "sciq"};
@@ -52,7 +56,6 @@ BOOST_AUTO_TEST_CASE(every_metric_recomputes_from_the_samples, *boost::unit_test
             doc_ids.push_back(size_t(number(d, "doc_id")));
             const auto& reqs = array(d, "requests");
             std::vector<double> ll, normed;
-            bool greedy = true;
             for (const auto& r : reqs) {
                 BOOST_TEST(number(r, "tokens") == double(array(r, "cont_ids").size()));
                 BOOST_TEST(number(r, "ll") <= 0.0);
@@ -60,16 +63,17 @@ BOOST_AUTO_TEST_CASE(every_metric_recomputes_from_the_samples, *boost::unit_test
                 // acc_norm divides by the choice's length in code points, without the leading space.
                 const std::string cont = std::get<std::string>(r.find("continuation")->value);
                 normed.push_back(ll.back() / double(tasks::len_codepoints(cont.substr(1))));
-                greedy = greedy && std::get<bool>(r.find("is_greedy")->value);
             }
             const auto& metrics = *d.find("metrics");
             if (task == "lambada_openai") {
                 BOOST_TEST(d.find("gold")->is_null());
-                BOOST_TEST_REQUIRE(reqs.size() == 1u);
+                // lm-eval's two identical requests: ll from the first, is_greedy from the second.
+                BOOST_TEST_REQUIRE(reqs.size() == 2u);
+                const double is_greedy = std::get<bool>(reqs[1].find("is_greedy")->value) ? 1.0 : 0.0;
                 BOOST_TEST(number(metrics, "ppl") == ll[0]);
-                BOOST_TEST(number(metrics, "acc") == (greedy ? 1.0 : 0.0));
+                BOOST_TEST(number(metrics, "acc") == is_greedy);
                 lls.push_back(ll[0]);
-                acc.push_back(greedy ? 1.0 : 0.0);
+                acc.push_back(is_greedy);
                 continue;
             }
             const size_t gold = size_t(number(d, "gold"));
