@@ -18,7 +18,8 @@
 #include "engine/tokenizer/gguf_keys.hpp"
 #include "results/layout.hpp"
 #include "results/merge.hpp"
-#include "tasks/data_fetch.hpp"
+#include "engine/data/fetch.hpp"
+#include "engine/io/atomic_file.hpp"
 
 namespace pe::cli {
 
@@ -44,7 +45,7 @@ private:
     size_t max_length_;
 };
 
-fs::path data_dir_of(const EvalSettings& s) { return s.data_dir.empty() ? tasks::default_data_dir() : s.data_dir; }
+fs::path data_dir_of(const EvalSettings& s) { return s.data_dir.empty() ? data::default_data_dir() : s.data_dir; }
 
 model::LogitPrecision parse_precision(const std::string& p) {
     if (p == "fp16") return model::LogitPrecision::fp16;
@@ -131,7 +132,7 @@ void check_eval_settings(const EvalSettings& s) {
     if (s.limit && *s.limit == 1)
         throw_bad_input("", "--limit", "'1': a standard error needs at least 2 documents; give N >= 2");
     const fs::path dir = data_dir_of(s);
-    for (const auto& st : tasks::check_data(dir, tasks::canonical_downloads(), s.tasks)) {
+    for (const auto& st : data::check_data(dir, data::canonical_downloads(), s.tasks)) {
         if (st.state == "missing")
             throw Error(ErrorKind::io, (dir / st.path).string(), "",
                         "missing; run `pythia-eval data fetch" +
@@ -279,7 +280,7 @@ CellResult run_eval_cell(LoadedModel& m, const EvalSettings& s, const std::vecto
             for (const auto& task : s.tasks) {
                 fs::path samples = cell.file;
                 samples.replace_extension("." + task + ".samples.jsonl");
-                results::write_file_atomic(samples, results::document_samples_jsonl(cell.result, task));
+                io::write_file_atomically(samples, results::document_samples_jsonl(cell.result, task));
                 cell.samples_files.push_back(samples);
             }
         }

@@ -35,7 +35,7 @@ struct EvalSettings {
     std::vector<std::string> tasks = default_task_names();
     std::optional<size_t> limit;      // first N shuffled documents per task; >= 1
     std::string precision = "fp16";   // "fp16" (as the published runs) or "fp32"
-    std::filesystem::path data_dir;   // empty: tasks::default_data_dir()
+    std::filesystem::path data_dir;   // empty: data::default_data_dir()
     std::string output = "results/json";  // a folder (the layout) or exactly this file when it ends in .json
     bool log_samples = false;         // per-document samples beside the JSON, one file per task
     bool overwrite = false;           // replace a file holding another measurement

@@ -4,7 +4,6 @@
 #include "cli/model_source.hpp"
 
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -14,6 +13,8 @@
 #include "engine/convert/convert.hpp"
 #include "engine/error.hpp"
 #include "engine/file_lock.hpp"
+#include "engine/io/atomic_file.hpp"
+#include "engine/io/cache_dir.hpp"
 #include "engine/net/digest.hpp"
 #include "results/provenance.hpp"
 
@@ -65,7 +66,7 @@ void record_use(const fs::path& gguf, const results::ModelIdentity& id) {
         {"created_utc", created},
         {"last_used_utc", results::utc_now_iso8601()},
     };
-    results::write_file_atomic(record, results::dump_python(doc, 2) + "\n");
+    io::write_file_atomically(record, results::dump_python(doc, 2) + "\n");
 }
 
 }  // namespace
@@ -94,10 +95,7 @@ std::string source_fingerprint(const fs::path& folder) {
 }
 
 std::string default_gguf_cache_dir() {
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return (fs::path(xdg) / "pythia-eval" / "gguf").string();
-    if (const char* home = std::getenv("HOME"); home && *home)
-        return (fs::path(home) / ".cache" / "pythia-eval" / "gguf").string();
-    throw_io("", "neither XDG_CACHE_HOME nor HOME is set: cannot place the converted-model cache");
+    return io::require_pythia_cache_dir("gguf", "the converted-model cache").string();
 }
 
 std::string cached_gguf_path(const results::ModelIdentity& id, const ModelSourceOptions& opts) {

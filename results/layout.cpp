@@ -2,6 +2,7 @@
 #include "results/layout.hpp"
 
 #include <regex>
+#include "engine/io/atomic_file.hpp"
 
 namespace pe::results {
 
@@ -39,7 +40,7 @@ Json results_document(const tasks::EvalResult& result, const RunConfig& config) 
 }
 
 void write_results(const std::filesystem::path& path, const Json& document) {
-    write_file_atomic(path, dump_python(document, 2));
+    io::write_file_atomically(path, dump_python(document, 2));
 }
 
 std::filesystem::path published_path(const std::filesystem::path& out, const std::string& size, bool deduped,
