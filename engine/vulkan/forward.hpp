@@ -8,9 +8,11 @@
 
 #include "engine/model/model.hpp"
 #include "engine/vulkan/ops.hpp"
-#include "engine/vulkan/pack.hpp"
+#include "engine/backend/plan.hpp"
 
 namespace pe::vulkan {
+
+using backend::PackedBatch;
 
 struct DeviceModel {
     struct Layer {
