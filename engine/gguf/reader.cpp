@@ -7,7 +7,7 @@
 
 #include "engine/error.hpp"
 #include "engine/gguf/cursor.hpp"
-#include "engine/gguf/mapped_file.hpp"
+#include "engine/io/mapped_file.hpp"
 
 namespace pe::gguf {
 
@@ -301,7 +301,7 @@ uint64_t TensorInfo::n_elements() const {
 Reader Reader::open(const std::string& path) {
     Reader r;
     r.path_ = path;
-    r.map_ = std::make_unique<MappedFile>(MappedFile::map(path));
+    r.map_ = std::make_unique<io::MappedFile>(io::MappedFile::map(path));
     Parser(r, r.map_->bytes()).run();
     for (TensorInfo& t : r.tensors_) t.data = r.map_->bytes().subspan(t.offset_bytes, t.n_bytes);
     return r;
@@ -310,7 +310,7 @@ Reader Reader::open(const std::string& path) {
 Reader Reader::from_bytes(std::vector<std::byte> bytes, const std::string& name) {
     Reader r;
     r.path_ = name;
-    r.map_ = std::make_unique<MappedFile>(MappedFile::own(std::move(bytes)));
+    r.map_ = std::make_unique<io::MappedFile>(io::MappedFile::own(std::move(bytes)));
     Parser(r, r.map_->bytes()).run();
     for (TensorInfo& t : r.tensors_) t.data = r.map_->bytes().subspan(t.offset_bytes, t.n_bytes);
     return r;

@@ -1,5 +1,5 @@
 // MappedFile: mmap(2) read-only and private, so tensor views stay valid for the Reader's lifetime.
-#include "engine/gguf/mapped_file.hpp"
+#include "engine/io/mapped_file.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -11,7 +11,7 @@
 
 #include "engine/error.hpp"
 
-namespace pe::gguf {
+namespace pe::io {
 
 MappedFile MappedFile::map(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -62,4 +62,4 @@ MappedFile::~MappedFile() {
     if (mapped_) ::munmap(const_cast<std::byte*>(data_), size_);
 }
 
-}  // namespace pe::gguf
+}  // namespace pe::io
