@@ -22,7 +22,7 @@ struct EvalArgs {
     std::string model;
     std::optional<std::string> step, revision, name, limit;
     std::vector<std::string> tasks = default_task_names();
-    std::string backend = "vulkan";
+    std::string backend = "auto";
     std::string device;
     uint64_t device_memory_limit = 0;
     int threads = 0;
@@ -77,7 +77,7 @@ void run_eval(const EvalArgs& a) {
     const ModelRef ref = parse_model_ref(a.model, a.step, a.revision, a.name);
     check_eval_settings(s);  // every setting before any download or conversion
 
-    BackendChoice backend;
+    EvalBackend backend;
     backend.name = a.backend;
     backend.options.n_threads = a.threads;
     backend.options.device = a.device;
@@ -121,7 +121,8 @@ void add_eval(CLI::App& app) {
                     "the GGUF's metadata or config.json)");
     cmd->add_option("--tasks", args->tasks, "comma-separated tasks (default: all five)")->delimiter(',');
     cmd->add_option("--backend", args->backend,
-                    "vulkan, cpu, or vulkan:portable (no optional device features; see `pythia-eval devices`)")
+                    "auto (Vulkan unless its device is a CPU renderer, then cpu), vulkan, cpu, or vulkan:portable "
+                    "(no optional device features; see `pythia-eval devices`)")
         ->capture_default_str();
     cmd->add_option("--device", args->device, "Vulkan device index as `pythia-eval devices` lists it");
     cmd->add_option("--device-memory-limit", args->device_memory_limit,

@@ -100,7 +100,7 @@ const std::vector<std::string>& default_task_names() {
     return names;
 }
 
-LoadedModel load_model(const ModelRef& ref, const BackendChoice& backend, bool quiet, const LoadedModel* previous) {
+LoadedModel load_model(const ModelRef& ref, const EvalBackend& backend, bool quiet, const LoadedModel* previous) {
     LoadedModel m;
     const fs::path local = ref.is_hub ? fetch_hub_model(ref, quiet) : fs::path(ref.arg);
     if (!ref.is_hub) check_model_path(ref.arg);
@@ -114,8 +114,10 @@ LoadedModel load_model(const ModelRef& ref, const BackendChoice& backend, bool q
         m.tokenizer = previous->tokenizer;
     else
         m.tokenizer = std::make_shared<const tokenizer::Tokenizer>(tokenizer::Tokenizer::from_gguf(m.model->gguf()));
-    m.backend = make_backend(backend.name, *m.model, backend.options);
-    m.backend_name = backend.name;
+    const BackendChoice choice = choose_backend(backend.name, backend.options);
+    m.backend = make_backend(choice.name, *m.model, backend.options);
+    m.backend_name = choice.name;
+    m.backend_why = choice.why;
     return m;
 }
 
@@ -201,8 +203,9 @@ CellResult run_eval_cell(LoadedModel& m, const EvalSettings& s, const std::vecto
         if (store.discarded_other_run())
             std::fprintf(stderr, "note: %s was written for another model, precision or data; starting over\n",
                          store.path().string().c_str());
-        std::fprintf(stderr, "model %s (%s), backend %s on %s, logits %s\n", m.identity.name.c_str(), m.gguf.c_str(),
-                     m.backend->name().c_str(), m.backend->device_name().c_str(), s.precision.c_str());
+        std::fprintf(stderr, "model %s (%s), backend %s on %s%s%s, logits %s\n", m.identity.name.c_str(),
+                     m.gguf.c_str(), m.backend->name().c_str(), m.backend->device_name().c_str(),
+                     m.backend_why.empty() ? "" : "; ", m.backend_why.c_str(), s.precision.c_str());
     }
 
     const int32_t eot =

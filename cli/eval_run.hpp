@@ -49,18 +49,19 @@ struct LoadedModel {
     std::unique_ptr<model::Model> model;
     std::shared_ptr<const tokenizer::Tokenizer> tokenizer;
     std::unique_ptr<model::Backend> backend;
-    std::string backend_name;  // as asked: "cpu", "vulkan", "vulkan:portable"
+    std::string backend_name;  // as chosen: "cpu", "vulkan", "vulkan:portable" ("auto" resolved)
+    std::string backend_why;   // why "auto" chose it; empty otherwise
 };
 
-struct BackendChoice {
-    std::string name = "vulkan";  // "cpu", "vulkan", "vulkan:FEATURES"
+struct EvalBackend {
+    std::string name = "auto";  // "auto", "cpu", "vulkan", "vulkan:FEATURES"
     BackendOptions options;
 };
 
 // Fetches a hub repo (or reads a local path), resolves its identity, converts a folder once into the
 // GGUF cache, loads model, tokenizer and backend. `previous`, when given and holding a tokenizer
 // with the same tokenizer.json hash, lends its tokenizer instead of building another.
-LoadedModel load_model(const ModelRef& ref, const BackendChoice& backend, bool quiet,
+LoadedModel load_model(const ModelRef& ref, const EvalBackend& backend, bool quiet,
                        const LoadedModel* previous = nullptr);
 
 // Every check that needs no model: known tasks, none listed twice, precision, limit >= 1 and no
