@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <regex>
@@ -33,9 +34,13 @@ ModelRef parse_model_ref(const std::string& arg, std::optional<long> step, std::
     ref.is_hub = true;
     ref.repo_id = arg;
     ref.revision = step ? "step" + std::to_string(*step) : revision.value_or("main");
+    hub::check_revision(ref.revision, "--revision");  // it becomes a cache path and a file name
     static const std::regex step_re("step([0-9]+)");
     std::smatch m;
-    if (std::regex_match(ref.revision, m, step_re)) ref.step = std::stol(m[1]);
+    long n = 0;
+    const std::string digits = std::regex_match(ref.revision, m, step_re) ? m[1].str() : "";
+    if (!digits.empty() && std::from_chars(digits.data(), digits.data() + digits.size(), n).ec == std::errc{})
+        ref.step = n;
     else if (ref.revision == "main" && pythia_name(arg)) ref.step = 143000;  // Pythia's main is the last checkpoint
     return ref;
 }
