@@ -8,6 +8,7 @@
 #include "engine/convert/torch_pickle.hpp"
 #include "engine/convert/zip_reader.hpp"
 #include "engine/error.hpp"
+#include "engine/out_of_memory.hpp"
 
 namespace pe::convert {
 
@@ -39,6 +40,7 @@ std::string join(const std::vector<uint64_t>& v) {
 }  // namespace
 
 std::vector<SourceTensor> read_torch_checkpoint(const std::string& path) {
+    const ReadingInput reading(path);
     InputFile f(path);
     const std::vector<ZipEntry> entries = read_zip_directory(f);
     std::unordered_map<std::string, const ZipEntry*> by_name;
