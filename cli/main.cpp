@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
     pe::cli::add_compare(app);
     pe::cli::add_data(app);
     pe::cli::add_synth(app);
+    pe::cli::add_table(app);
+    pe::cli::add_plot(app);
+    pe::cli::add_report(app);
     // Out of memory outside any reader's scope still names what was being run.
     std::string command_line = "pythia-eval";
     for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
