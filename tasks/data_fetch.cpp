@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 
 #include "engine/error.hpp"
 #include "engine/net/digest.hpp"
@@ -172,6 +173,25 @@ std::vector<DataFileStatus> check_data(const fs::path& dir, const std::vector<Da
                                                                         : "sha256 mismatch";
             out.push_back({d.task, f.path, state});
         }
+    }
+    // Every other file in the tasks' folders: never read (tasks read pinned files only), but listed,
+    // so that a look-alike (ARC-Easy-Test.jsonl beside ARC-Easy-test.jsonl) is seen, not assumed used.
+    std::set<std::string> pinned, folders;
+    for (const auto& d : downloads)
+        for (const auto& f : d.outputs) {
+            pinned.insert(f.path);
+            if (selected(tasks, d.task)) folders.insert(fs::path(f.path).parent_path().string() + "\t" + d.task);
+        }
+    for (const std::string& entry : folders) {
+        const std::string folder = entry.substr(0, entry.find('\t')), task = entry.substr(entry.find('\t') + 1);
+        std::error_code ec;
+        std::vector<std::string> others;
+        for (auto it = fs::directory_iterator(dir / folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            const std::string rel = (fs::path(folder) / it->path().filename()).generic_string();
+            if (!pinned.count(rel)) others.push_back(rel);
+        }
+        std::sort(others.begin(), others.end());
+        for (const auto& rel : others) out.push_back({task, rel, "not pinned: ignored"});
     }
     return out;
 }
