@@ -2,6 +2,7 @@
 // storage's zip entry, after checking that it is contiguous and lies inside that storage.
 #include "engine/convert/torch_checkpoint.hpp"
 
+#include <set>
 #include <unordered_map>
 
 #include "engine/convert/input_file.hpp"
@@ -67,6 +68,10 @@ std::vector<SourceTensor> read_torch_checkpoint(const std::string& path) {
     const auto pickle = f.read(pkl->data_offset, pkl->size_bytes, "data.pkl");
     const std::vector<PickledTensor> pickled = parse_torch_pickle(pickle, path, "data.pkl");
 
+    // Every entry a tensor comes from is checked against its CRC-32 (reading the archive once).
+    check_crc32(f, *pkl);
+    std::set<const ZipEntry*> checked;
+
     std::vector<SourceTensor> out;
     out.reserve(pickled.size());
     for (const PickledTensor& p : pickled) {
@@ -77,6 +82,7 @@ std::vector<SourceTensor> read_torch_checkpoint(const std::string& path) {
         const ZipEntry& storage = *it->second;
         if (storage.method != 0)
             throw_unsupported(path, where, "storage is a compressed zip entry (torch writes stored entries)");
+        if (checked.insert(&storage).second) check_crc32(f, storage);
         const uint64_t elem = dtype_bytes(p.dtype);
         if (checked_mul(p.storage_numel, elem, path, where) > storage.size_bytes)
             throw_bad_input(path, where, "storage '" + p.storage_key + "' holds " + std::to_string(storage.size_bytes) +

@@ -3,7 +3,10 @@
 #include "engine/convert/zip_reader.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+
+#include <zlib.h>
 
 #include "engine/convert/source_tensor.hpp"
 #include "engine/error.hpp"
@@ -77,6 +80,26 @@ CentralDirectory find_central_directory(const InputFile& f) {
 
 }  // namespace
 
+void check_crc32(const InputFile& f, const ZipEntry& e) {
+    uLong crc = ::crc32(0L, Z_NULL, 0);
+    std::vector<std::byte> buf(std::min<uint64_t>(e.size_bytes, 1 << 20));
+    for (uint64_t done = 0; done < e.size_bytes;) {
+        const uint64_t n = std::min<uint64_t>(buf.size(), e.size_bytes - done);
+        f.read_into(e.data_offset + done, buf.data(), n, "zip entry '" + e.name + "'");
+        crc = ::crc32(crc, reinterpret_cast<const Bytef*>(buf.data()), uInt(n));
+        done += n;
+    }
+    if (uint32_t(crc) != e.crc32) {
+        char got[16], want[16];
+        std::snprintf(got, sizeof got, "%08x", unsigned(crc));
+        std::snprintf(want, sizeof want, "%08x", unsigned(e.crc32));
+        throw_bad_input(f.path(), "zip entry '" + e.name + "'",
+                        std::string("CRC-32 of its bytes is ") + got + ", the archive says " + want +
+                            ": the file is damaged or was altered",
+                        e.data_offset);
+    }
+}
+
 std::vector<ZipEntry> read_zip_directory(const InputFile& f) {
     const std::string& path = f.path();
     const CentralDirectory cd = find_central_directory(f);
@@ -91,6 +114,7 @@ std::vector<ZipEntry> read_zip_directory(const InputFile& f) {
         ZipEntry z;
         const uint16_t flags = uint16_t(d.u(at + 8, 2, "zip entry flags"));
         z.method = uint16_t(d.u(at + 10, 2, "zip entry method"));
+        z.crc32 = uint32_t(d.u(at + 16, 4, "zip entry crc-32"));
         uint64_t comp_size = d.u(at + 20, 4, "zip entry compressed size");
         z.size_bytes = d.u(at + 24, 4, "zip entry size");
         const size_t name_len = d.u(at + 28, 2, "zip entry name length");

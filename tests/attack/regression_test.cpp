@@ -20,6 +20,7 @@
 #include "engine/convert/convert.hpp"
 #include "engine/convert/hf_config.hpp"
 #include "engine/convert/safetensors.hpp"
+#include "engine/convert/torch_checkpoint.hpp"
 #include "engine/convert/torch_pickle.hpp"
 #include "engine/cpu/parallel.hpp"
 #include "engine/error.hpp"
@@ -403,6 +404,42 @@ BOOST_AUTO_TEST_CASE(nan_weights_in_a_gguf_or_a_checkpoint, *boost::unit_test::p
                                    {60, uint64_t(2) << 30});
     BOOST_TEST(clean_error(c, "model.safetensors: tensor '" + name + "'"), describe(c));
     BOOST_TEST(!fs::exists(scratch / "o.gguf"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(item9_torch_zip_entries_with_a_bad_crc)
+
+BOOST_AUTO_TEST_CASE(a_flipped_byte_in_a_storage_is_refused) {
+    const auto scratch = scratch_dir("attack_crc");
+    const std::string pickle = state_dict_pickle([](Pickle& p) { p.tensor_entry("w", "FloatStorage", "0", 4, 0, {4}, {1}); });
+    std::string zip = make_stored_zip({{"archive/data.pkl", pickle}, {"archive/byteorder", "little"},
+                                       {"archive/data/0", std::string(16, '\x03')}});
+    write_file(scratch / "honest.bin", zip);
+    const Outcome ok = run_isolated([&] { pe::convert::read_torch_checkpoint((scratch / "honest.bin").string()); });
+    BOOST_TEST((ok.kind == Outcome::Kind::ok), describe(ok));
+    zip[zip.find(std::string(16, '\x03')) + 5] = '\x04';
+    write_file(scratch / "damaged.bin", zip);
+    const Outcome bad = run_isolated([&] { pe::convert::read_torch_checkpoint((scratch / "damaged.bin").string()); });
+    BOOST_TEST(clean_error(bad, (scratch / "damaged.bin").string() + ": zip entry 'archive/data/0'"), describe(bad));
+    BOOST_TEST(bad.message.find("CRC-32") != std::string::npos, bad.message);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(item7_only_pinned_data_is_used, *boost::unit_test::precondition(needs_shared))
+
+BOOST_AUTO_TEST_CASE(data_check_lists_a_look_alike_beside_the_pinned_file) {
+    const auto scratch = scratch_dir("attack_lookalike");
+    fs::create_directories(scratch / "arc_easy");
+    for (const char* f : {"ARC-Easy-test.jsonl", "question-answers.jsonl"})
+        fs::copy_file(shared_path("data/arc_easy") / f, scratch / "arc_easy" / f);
+    write_file(scratch / "arc_easy/ARC-Easy-Test.jsonl", "{\"id\": \"edited\"}\n");
+    const auto r = run_cli({"data", "check", "--data-dir", scratch.string(), "--tasks", "arc_easy"}, {}, {}, cli_limits);
+    BOOST_TEST(r.exit_code == 0, describe(r));
+    BOOST_TEST(r.out.find("arc_easy/ARC-Easy-Test.jsonl") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("not pinned") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("arc_easy/ARC-Easy-test.jsonl") != std::string::npos, r.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
