@@ -7,6 +7,7 @@
 
 #include "engine/model/backend.hpp"
 #include "engine/model/model.hpp"
+#include "engine/vulkan/device.hpp"
 
 namespace pe::cli {
 
@@ -22,5 +23,11 @@ std::vector<std::string> backend_names();
 // Throws pe::Error (bad_input, field "--backend") for an unknown name.
 std::unique_ptr<model::Backend> make_backend(const std::string& name, const model::Model& model,
                                              const BackendOptions& options = {});
+
+// For many models in one process (sweep): the Vulkan device `name` asks for, opened once, so its
+// pipelines are built once; nullptr for the CPU backend. Then make_backend on that device.
+std::unique_ptr<vulkan::Device> open_backend_device(const std::string& name, const BackendOptions& options);
+std::unique_ptr<model::Backend> make_backend(const std::string& name, const model::Model& model,
+                                             const BackendOptions& options, vulkan::Device* device);
 
 }  // namespace pe::cli

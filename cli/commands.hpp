@@ -15,6 +15,7 @@ void add_eval(CLI::App& app);      // cli/eval.cpp
 void add_compare(CLI::App& app);   // cli/compare.cpp
 void add_data(CLI::App& app);      // cli/data.cpp
 void add_synth(CLI::App& app);     // cli/synth.cpp
+void add_sweep(CLI::App& app);     // cli/sweep.cpp
 void add_table(CLI::App& app);     // cli/table.cpp
 void add_plot(CLI::App& app);      // cli/plot.cpp
 void add_report(CLI::App& app);    // cli/report.cpp

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     pe::cli::add_compare(app);
     pe::cli::add_data(app);
     pe::cli::add_synth(app);
+    pe::cli::add_sweep(app);
     pe::cli::add_table(app);
     pe::cli::add_plot(app);
     pe::cli::add_report(app);

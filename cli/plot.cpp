@@ -21,6 +21,8 @@ struct PlotArgs {
 void run_plot(const PlotArgs& a) {
     if (a.grid == !a.task.empty() || a.grid == !a.metric.empty())
         throw_bad_input("plot", "", "give --task and --metric for one figure, or --grid for all of them");
+    if (!a.grid && (!a.tasks.empty() || !a.metrics.empty()))
+        throw_bad_input("plot", "", "--tasks and --metrics choose the panels of --grid; one figure takes --task and --metric");
     results::image_format_of(a.output);  // .svg or .png, checked before any work
     check_output_file(a.output);
     const auto files = results::with_published(results::read_result_files(a.paths), a.published);

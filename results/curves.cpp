@@ -29,10 +29,10 @@ const std::vector<std::string> eval_tasks = {"lambada_openai", "piqa", "winogran
 const std::vector<std::string> palette = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
-using CurveKey = std::tuple<double, std::string, int, bool>;  // size, model, shots, published
+using CurveKey = std::tuple<double, std::string, int, bool, std::string>;  // size, model, shots, published, variant
 
-CurveKey curve_key(const std::string& model, std::optional<int> shots, bool ours) {
-    return {model_size(model).value_or(1e30), model, shots.value_or(1 << 30), !ours};
+CurveKey curve_key(const std::string& model, std::optional<int> shots, bool ours, const std::string& variant) {
+    return {model_size(model).value_or(1e30), model, shots.value_or(1 << 30), !ours, variant};
 }
 
 bool log_scale(const std::string& metric) { return metric.find("perplexity") != std::string::npos || metric == "ppl"; }
@@ -80,7 +80,8 @@ std::string data_blocks(const Panel& panel, size_t panel_index) {
 }
 
 std::string line_style(const Curve& c, double width) {
-    return fmt::format("lc rgb '{}' lw {} dt {} pt 7 ps 0.45", c.colour, width, c.ours ? 1 : 2);
+    // Circles; squares for a run on a sample or at another precision, beside the full run's circles.
+    return fmt::format("lc rgb '{}' lw {} dt {} pt {} ps 0.45", c.colour, width, c.ours ? 1 : 2, c.variant.empty() ? 7 : 5);
 }
 
 // The panel's axes and its plot command: every band first, then the lines over them.
@@ -162,15 +163,17 @@ std::vector<Panel> curve_panels(const std::vector<ResultRow>& rows) {
     for (const auto& r : rows) {
         if (!r.step) continue;
         auto& curves = panels[{task_rank(r.task), r.task, r.metric}];
-        auto [it, added] = curves.try_emplace(curve_key(r.model, r.shots, r.ours));
+        auto [it, added] = curves.try_emplace(curve_key(r.model, r.shots, r.ours, r.variant));
         Curve& c = it->second;
         if (added) {
             c.model = r.model;
             c.shots = r.shots;
             c.ours = r.ours;
+            c.variant = r.variant;
             c.colour = colours[{model_size(r.model).value_or(1e30), r.model, r.shots.value_or(1 << 30)}];
             c.label = short_model_name(r.model);
             if (shot_counts.size() > 1) c.label += r.shots ? fmt::format(" {}-shot", *r.shots) : " (shots unknown)";
+            if (!r.variant.empty()) c.label += " " + r.variant;
             if (!r.ours && any_ours) c.label += " (published)";
         }
         // Rows come sorted by step; a second file at the same step (a duplicate folder) adds nothing.
@@ -189,7 +192,9 @@ std::vector<Panel> curve_panels(const std::vector<ResultRow>& rows) {
 std::vector<Curve> legend_curves(const std::vector<Panel>& panels) {
     std::map<CurveKey, Curve> all;
     for (const auto& p : panels)
-        for (const auto& c : p.curves) all.try_emplace(curve_key(c.model, c.shots, c.ours), Curve{c.model, c.shots, c.ours, c.label, c.colour, {}});
+        for (const auto& c : p.curves)
+            all.try_emplace(curve_key(c.model, c.shots, c.ours, c.variant),
+                            Curve{c.model, c.shots, c.ours, c.variant, c.label, c.colour, {}});
     std::vector<Curve> out;
     for (auto& [k, c] : all) out.push_back(std::move(c));
     return out;

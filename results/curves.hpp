@@ -1,5 +1,5 @@
 // Learning curves: result rows grouped into one panel per (task, metric) holding one curve per
-// (model, shots, ours or published), drawn by gnuplot (the plotting is gnuplot's; this file only
+// (model, shots, ours or published, variant), drawn by gnuplot (the plotting is gnuplot's; this file only
 // writes its script): metric against training step on a symlog-like axis (log10(1 + step), so
 // step 0 has a place), a ± stderr band, our runs solid and published ones dashed in the same colour.
 #pragma once
@@ -23,6 +23,7 @@ struct Curve {
     std::string model;
     std::optional<int> shots;
     bool ours = false;
+    std::string variant;  // "limit 100": a run on a sample, drawn apart from the full runs
     std::string label;   // legend text: "pythia-70m", "pythia-70m (published)", "pythia-70m 5-shot"
     std::string colour;  // "#1f77b4": one per (model, shots), shared by our curve and the published one
     std::vector<CurvePoint> points;  // by step; a step held by two files keeps the first in row order

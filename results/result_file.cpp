@@ -150,6 +150,13 @@ ResultFile read_result_file(const fs::path& path) {
     // A GPT-NeoX file whose name says nothing: the model is its folder (v1/pythia-70m/...).
     if (!model) model = neox ? "EleutherAI/" + path.parent_path().filename().string() + "-v0"
                              : path.parent_path().filename().string();
+    // A run on a sample of the documents or at another precision measures something else than the
+    // published runs: it gets a curve of its own (CONTRACT.md file names: .limit100, .fp32).
+    if (const Json* limit = at(doc, {"config", "limit"}); limit && limit->is_number())
+        f.variant = "limit " + std::to_string(int64_t(limit->number()));
+    if (const Json* p = provenance ? at(*provenance, {"settings", "precision"}) : nullptr;
+        p && std::holds_alternative<std::string>(p->value) && std::get<std::string>(p->value) != "fp16")
+        f.variant += (f.variant.empty() ? "" : " ") + std::get<std::string>(p->value);
     f.model = *model;
     f.step = step;
     f.shots = shots;
@@ -158,16 +165,22 @@ ResultFile read_result_file(const fs::path& path) {
 
 std::vector<ResultFile> read_result_files(const std::vector<std::string>& paths) {
     std::vector<ResultFile> files;
-    for (const auto& p : result_paths(paths)) files.push_back(read_result_file(p));
+    std::set<fs::path> seen;  // a file reached through two arguments is read once
+    for (const auto& p : result_paths(paths))
+        if (seen.insert(fs::weakly_canonical(p)).second) files.push_back(read_result_file(p));
     return files;
 }
 
 std::vector<ResultFile> with_published(std::vector<ResultFile> runs, const std::string& published_dir) {
     if (published_dir.empty()) return runs;
     if (!fs::is_directory(published_dir)) throw_bad_input("--published " + published_dir, "", "no such folder");
+    std::set<fs::path> have;
+    for (const auto& r : runs) have.insert(fs::weakly_canonical(r.source));
     std::vector<ResultFile> published;
-    for (auto& f : read_result_files({published_dir})) {
-        if (f.ours || !in_published_layout(f.source)) continue;
+    for (const auto& path : result_paths({published_dir})) {
+        if (!in_published_layout(path) || have.count(fs::weakly_canonical(path))) continue;
+        ResultFile f = read_result_file(path);
+        if (f.ours) continue;
         const bool wanted = std::any_of(runs.begin(), runs.end(), [&](const ResultFile& r) {
             return r.model == f.model && r.shots == f.shots;
         });
@@ -231,7 +244,7 @@ std::vector<ResultRow> result_rows(const std::vector<ResultFile>& files, const S
                 if (metric.ends_with("_stderr") || !value.is_number()) continue;
                 all_metrics.insert(metric);
                 if (!want_metrics.empty() && !want_metrics.count(metric)) continue;
-                ResultRow r{f.source, f.model, f.step, f.shots, task, metric, value.number(), std::nullopt, f.ours};
+                ResultRow r{f.source, f.model, f.step, f.shots, task, metric, value.number(), std::nullopt, f.ours, f.variant};
                 if (const Json* se = metrics.find(metric + "_stderr"); se && se->is_number()) r.stderr_value = se->number();
                 rows.push_back(std::move(r));
             }

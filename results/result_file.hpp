@@ -18,6 +18,7 @@ struct ResultFile {
     std::string model;          // "EleutherAI/pythia-70m-deduped"; the v0 suite: "EleutherAI/pythia-70m-deduped-v0"
     std::optional<long> step;   // training step, as the file names it
     std::optional<int> shots;   // num_fewshot
+    std::string variant;        // settings other than the published ones: "limit 100", "fp32", "limit 100 fp32"
     Json document;
 };
 
@@ -30,6 +31,7 @@ struct ResultRow {
     double value = 0.0;
     std::optional<double> stderr_value;  // <metric>_stderr when the file has it
     bool ours = false;
+    std::string variant;                 // as in ResultFile: a curve of its own in plots
 };
 
 // Every .json file under each path (a file is taken as it is, a folder is walked recursively, in

@@ -1,6 +1,8 @@
 // Hub cache layout (cache.hpp) and the environment that locates it, as huggingface_hub defines them.
 #include "engine/hub/cache.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -164,6 +166,11 @@ fs::path RepoCache::blob_path(const std::string& etag) const {
     return dir_ / "blobs" / etag;
 }
 
+fs::path RepoCache::lock_path(const std::string& etag) const {
+    blob_path(etag);  // the same checks on a name that came from the network
+    return dir_.parent_path() / ".locks" / dir_.filename() / (etag + ".lock");
+}
+
 fs::path RepoCache::snapshot_dir(const std::string& commit) const {
     if (!is_commit_hash(commit)) throw_bad_input(dir_.string(), "commit", "'" + printable(commit) + "' is not a commit hash");
     return dir_ / "snapshots" / commit;
@@ -191,7 +198,7 @@ void RepoCache::write_ref(const std::string& revision, const std::string& commit
     check_inside(dir_ / "refs", ref, "revision");
     fs::create_directories(ref.parent_path());
     fs::path tmp = ref;
-    tmp += ".tmp";
+    tmp += ".tmp-" + std::to_string(::getpid());
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         out << commit;
@@ -214,8 +221,11 @@ void RepoCache::link_snapshot_file(const std::string& commit, const std::string&
     target /= "blobs";
     target /= etag;
     std::error_code ec;
-    fs::remove(link, ec);
-    fs::create_symlink(target, link, ec);
+    fs::path tmp = link;
+    tmp += ".tmp-" + std::to_string(::getpid());
+    fs::remove(tmp, ec);
+    fs::create_symlink(target, tmp, ec);
+    if (!ec) fs::rename(tmp, link, ec);
     if (ec) throw_io(link.string(), "cannot create the snapshot link: " + ec.message());
 }
 

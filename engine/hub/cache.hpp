@@ -2,6 +2,7 @@
 //   <cache>/models--<org>--<name>/blobs/<etag>            file contents, named by ETag
 //   <cache>/models--<org>--<name>/refs/<revision>         the commit hash a branch or tag pointed to
 //   <cache>/models--<org>--<name>/snapshots/<commit>/<f>  relative symlink to ../../blobs/<etag>
+// Refs and links are replaced by rename, so processes sharing the cache never see half of one.
 #pragma once
 
 #include <filesystem>
@@ -41,6 +42,8 @@ public:
     const std::filesystem::path& dir() const { return dir_; }
     std::filesystem::path blob_path(const std::string& etag) const;
     std::filesystem::path snapshot_dir(const std::string& commit) const;
+    // <cache>/.locks/models--<org>--<name>/<etag>.lock, where huggingface_hub locks a download.
+    std::filesystem::path lock_path(const std::string& etag) const;
 
     std::optional<std::string> read_ref(const std::string& revision) const;  // commit, if cached
     void write_ref(const std::string& revision, const std::string& commit) const;

@@ -1,4 +1,4 @@
-// run_cli / start_cli (cli_run.hpp): fork + execve of build/pythia-eval with the test's environment.
+// run_cli / start_cli (cli_run.hpp): fork + execvpe of build/pythia-eval (or another program) with the test's environment.
 #include "tests/common/cli_run.hpp"
 
 #include <fcntl.h>
@@ -40,11 +40,16 @@ std::vector<std::string> merged_env(const Env& env) {
     return out;
 }
 
-// out_fd, err_fd: where stdout and stderr go; in_fd: stdin, or -1 to keep the test's.
-pid_t spawn(const std::vector<std::string>& args, const Env& env, int out_fd, int err_fd, int in_fd,
-            uint64_t address_space_bytes = 0) {
+std::vector<std::string> cli_argv(const std::vector<std::string>& args) {
     std::vector<std::string> argv_s = {(binary_dir() / "pythia-eval").string()};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
+    return argv_s;
+}
+
+// argv_s[0] is a path or a name looked up in PATH; out_fd, err_fd: where stdout and stderr go;
+// in_fd: stdin, or -1 to keep the test's.
+pid_t spawn(const std::vector<std::string>& argv_s, const Env& env, int out_fd, int err_fd, int in_fd,
+            uint64_t address_space_bytes = 0) {
     std::vector<std::string> env_s = merged_env(env);
     pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
@@ -57,11 +62,11 @@ pid_t spawn(const std::vector<std::string>& args, const Env& env, int out_fd, in
             setrlimit(RLIMIT_AS, &limit);
         }
         std::vector<char*> argv, envp;
-        for (auto& a : argv_s) argv.push_back(a.data());
+        for (const auto& a : argv_s) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
         for (auto& e : env_s) envp.push_back(e.data());
         envp.push_back(nullptr);
-        execve(argv[0], argv.data(), envp.data());
+        execvpe(argv[0], argv.data(), envp.data());
         _exit(127);
     }
     return pid;
@@ -109,11 +114,16 @@ int wait_cli(pid_t pid) {
 
 CliResult run_cli(const std::vector<std::string>& args, const Env& env, const std::filesystem::path& stdin_file,
                   const CliLimits& limits) {
+    return run_program(cli_argv(args), env, stdin_file, limits);
+}
+
+CliResult run_program(const std::vector<std::string>& argv, const Env& env, const std::filesystem::path& stdin_file,
+                      const CliLimits& limits) {
     const auto dir = scratch_dir("cli_run_output-" + std::to_string(getpid()));  // ctest runs suites side by side
     const int out = open_or_throw(dir / "out.txt", O_WRONLY | O_CREAT | O_TRUNC);
     const int err = open_or_throw(dir / "err.txt", O_WRONLY | O_CREAT | O_TRUNC);
     const int in = stdin_file.empty() ? -1 : open_or_throw(stdin_file, O_RDONLY);
-    const pid_t pid = spawn(args, env, out, err, in, limits.address_space_bytes);
+    const pid_t pid = spawn(argv, env, out, err, in, limits.address_space_bytes);
     close(out);
     close(err);
     if (in >= 0) close(in);
@@ -127,7 +137,7 @@ CliResult run_cli(const std::vector<std::string>& args, const Env& env, const st
 
 pid_t start_cli(const std::vector<std::string>& args, const Env& env) {
     const int fd = open_or_throw("/dev/null", O_WRONLY);
-    const pid_t pid = spawn(args, env, fd, fd, -1);
+    const pid_t pid = spawn(cli_argv(args), env, fd, fd, -1);
     close(fd);
     return pid;
 }

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -29,6 +30,9 @@ struct CliLimits {
 
 CliResult run_cli(const std::vector<std::string>& args, const Env& env = {},
                   const std::filesystem::path& stdin_file = {}, const CliLimits& limits = {});
+// Any program (a name looked up in PATH, or a path) run the same way: for the Slurm clients.
+CliResult run_program(const std::vector<std::string>& argv, const Env& env = {},
+                      const std::filesystem::path& stdin_file = {}, const CliLimits& limits = {});
 // Starts the CLI with output discarded; returns its pid.
 pid_t start_cli(const std::vector<std::string>& args, const Env& env = {});
 int wait_cli(pid_t pid);  // exit code, or 128 + signal

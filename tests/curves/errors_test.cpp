@@ -56,6 +56,9 @@ BOOST_AUTO_TEST_CASE(bad_input_is_one_line_and_no_file, *boost::unit_test::preco
     check_refused(test::run_cli({"table", (scratch / "no_numbers.json").string()}), "nothing to show", scratch, before);
     check_refused(test::run_cli({"table", (scratch / "missing").string()}), "missing: no such file or folder", scratch, before);
     check_refused(test::run_cli({"table", folder, "--format", "xlsx"}), "--format xlsx", scratch, before);
+    check_refused(test::run_cli({"plot", folder, "--published", (scratch / "nowhere").string(), "--task", "piqa",
+                                 "--metric", "acc", "--output", svg}),
+                  "--published " + (scratch / "nowhere").string(), scratch, before);
     check_refused(test::run_cli({"report", folder, "--output", (scratch / "no/such/folder/r.html").string()}),
                   "no/such/folder/r.html", scratch, before);
     check_refused(test::run_cli({"plot", folder, "--task", "piqa", "--metric", "acc", "--output", (scratch / "nodir/p.svg").string()}),

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
+#include <string>
 
 #include "tests/common/cli_run.hpp"
 #include "tests/common/shared.hpp"
@@ -63,19 +64,25 @@ BOOST_AUTO_TEST_CASE(ours_solid_published_dashed_same_colour, *boost::unit_test:
     for (const char* step : {"3000", "13000", "143000"})
         test::write_our_run(root / (std::string("160m_step") + step + ".json"),
                             scratch / "runs" / (std::string("160m_step") + step + ".json"), 1.0);
+    // The same run on a sample of the documents is a curve of its own.
+    std::string limited = test::slurp(scratch / "runs" / "160m_step3000.json");
+    limited.replace(limited.find("\"limit\": null"), 13, "\"limit\": 100");
+    std::ofstream(scratch / "runs" / "160m_step3000.limit100.json", std::ios::binary) << limited;
     const auto out = scratch / "ours.svg";
     const auto run = test::run_cli({"plot", (scratch / "runs").string(), "--published", test::published_root().string(),
                                     "--task", "lambada_openai", "--metric", "acc", "--output", out.string()});
     BOOST_TEST_REQUIRE(run.exit_code == 0, run.output);
     const auto series = test::svg_series(test::slurp(out));
-    BOOST_TEST_REQUIRE(series.size() == 2u);
+    BOOST_TEST_REQUIRE(series.size() == 3u);
     BOOST_TEST(series[0].title == "pythia-160m");
     BOOST_TEST(series[0].points == 3u);
     BOOST_TEST(!series[0].dashed);
-    BOOST_TEST(series[1].title == "pythia-160m (published)");
-    BOOST_TEST(series[1].points == 27u);
-    BOOST_TEST(series[1].dashed);
-    BOOST_TEST(series[0].colour == series[1].colour);
+    BOOST_TEST(series[1].title == "pythia-160m limit 100");
+    BOOST_TEST(series[1].points == 1u);
+    BOOST_TEST(series[2].title == "pythia-160m (published)");
+    BOOST_TEST(series[2].points == 27u);
+    BOOST_TEST(series[2].dashed);
+    BOOST_TEST(series[0].colour == series[2].colour);
 }
 
 BOOST_AUTO_TEST_CASE(grid_svg_and_png, *boost::unit_test::precondition(test::needs_shared)) {

@@ -150,6 +150,11 @@ BOOST_AUTO_TEST_CASE(quoting_and_formats, *boost::unit_test::precondition(test::
     BOOST_TEST(quoted_row);
     BOOST_TEST(run.out.find("\"my, \"\"quoted\"\" task\"") != std::string::npos);
     const size_t n = rows.size() - 1;
+    // A file reached through two arguments (itself and its folder) is read once.
+    const auto twice = test::run_cli({"table", ours.string(), published, fs::path(published).parent_path().string(),
+                                      "--metrics", "ppl,acc", "--tasks", "lambada_openai"});
+    BOOST_TEST_REQUIRE(twice.exit_code == 0, twice.output);
+    BOOST_TEST(test::parse_csv(twice.out).size() == 1 + 27 * 2 + 1u);  // 27 steps x acc, ppl; our ppl
 
     const auto tsv = test::run_cli({"table", ours.string(), published, "--metrics", "ppl,acc", "--format", "tsv"});
     BOOST_TEST_REQUIRE(tsv.exit_code == 0, tsv.output);

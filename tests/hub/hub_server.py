@@ -7,6 +7,8 @@ Serves one checkpoint folder as repo --repo with the hub's URL layout and header
                                            LFS files:   302 to /lfs/<sha256>, X-Linked-Etag, X-Linked-Size
   GET  /lfs/<sha256>                       the bytes, with Range (206 / 416)
   GET  /static/<path>                      files under --static DIR, with Range (for `data fetch`)
+--serve REPO REV DIR (repeatable) adds repo REPO at revision REV with the files of DIR, so one server
+holds several models at several steps, each with its own weights.
 --token T requires "Authorization: Bearer T" (else 401), --cut-after N closes the first --cuts GETs of
 file bytes after N bytes, and --log FILE records every request as one JSON line (method, path, range).
 --hostile MODE makes it lie, for tests/attack (see HOSTILE_MODES).
@@ -75,15 +77,36 @@ class State:
             self.repo.add("model.safetensors.index.json", json.dumps(index).encode())
         # Branch -> commit. Fake but stable commit hashes, one per branch name.
         self.refs = {rev: hashlib.sha1(("commit:" + rev).encode()).hexdigest() for rev in args.revisions}
+        # (repo, commit) -> Repo; the --root repo has the same files at every --revisions branch.
+        self.repos = {args.repo: self.refs}
+        self.files_at = {(args.repo, c): self.repo for c in self.refs.values()}
+        for repo, rev, root in args.serve or []:
+            commit = hashlib.sha1(("commit:" + repo + "@" + rev).encode()).hexdigest()
+            self.repos.setdefault(repo, {})[rev] = commit
+            self.files_at[(repo, commit)] = Repo(root, set())
         self.cuts_left = args.cuts
         self.lock = threading.Lock()
 
-    def commit_of(self, rev):
-        if rev in self.refs:
-            return self.refs[rev]
-        if rev in self.refs.values():
+    def commit_of(self, rev, repo=None):
+        refs = self.repos.get(repo or self.args.repo, {})
+        if rev in refs:
+            return refs[rev]
+        if rev in refs.values():
             return rev
         return None
+
+    def lfs_blob(self, sha256):
+        for r in self.files_at.values():
+            if sha256 in r.by_sha256:
+                return r.by_sha256[sha256]
+        return None
+
+    def repo_of(self, path):
+        """The served repo a request path names (longest name first: one may prefix another)."""
+        for repo in sorted(self.repos, key=len, reverse=True):
+            if path.startswith("/api/models/" + repo + "/") or path.startswith("/" + repo + "/resolve/"):
+                return repo
+        return self.args.repo
 
     def take_cut(self):
         with self.lock:
@@ -133,11 +156,11 @@ class Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         st.log({"method": self.command, "path": path, "range": self.headers.get("Range"),
                 "auth": self.headers.get("Authorization") is not None})
-        repo = st.args.repo
+        repo = st.repo_of(path)
         if path.startswith("/static/") and st.args.static:
             return self.serve_static(path[len("/static/"):], head)
         if path.startswith("/lfs/"):
-            data = st.repo.by_sha256.get(path[len("/lfs/"):])
+            data = st.lfs_blob(path[len("/lfs/"):])
             if data is None:
                 return self.send_plain(404, b"not found", head=head)
             if st.args.hostile == "oversize":
@@ -149,7 +172,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_error_json(401, "RepoNotFound", "Invalid credentials in Authorization header", head)
         api = "/api/models/" + repo + "/revision/"
         if path.startswith(api):
-            commit = st.commit_of(path[len(api):])
+            commit = st.commit_of(path[len(api):], repo)
             if commit is None:
                 return self.send_error_json(404, "RevisionNotFound", "Invalid rev id: " + path[len(api):], head)
             if st.args.hostile == "commit-traversal":
@@ -157,15 +180,15 @@ class Handler(BaseHTTPRequestHandler):
             if st.args.hostile == "api-huge":
                 return self.send_endless(200, b" ", head)
             body = json.dumps({"_id": "fixture", "id": repo, "modelId": repo, "sha": commit,
-                               "siblings": [{"rfilename": n} for n in st.repo.files]}).encode()
+                               "siblings": [{"rfilename": n} for n in st.files_at[(repo, commit)].files]}).encode()
             return self.send_plain(200, body, {"Content-Type": "application/json"}, head)
         resolve = "/" + repo + "/resolve/"
         if path.startswith(resolve):
             rev, _, name = path[len(resolve):].partition("/")
-            commit = st.commit_of(rev)
+            commit = st.commit_of(rev, repo)
             if commit is None:
                 return self.send_error_json(404, "RevisionNotFound", "Invalid rev id: " + rev, head)
-            f = st.repo.files.get(name)
+            f = st.files_at[(repo, commit)].files.get(name)
             if f is None:
                 return self.send_error_json(404, "EntryNotFound", name + " does not exist", head)
             if st.args.hostile == "endless-error" and not head:
@@ -241,6 +264,8 @@ def main():
     p.add_argument("--repo", default="EleutherAI/tiny-neox")
     p.add_argument("--revisions", nargs="+", default=["main", "step3000"])
     p.add_argument("--hide", nargs="*", help="files of --root not to list")
+    p.add_argument("--serve", nargs=3, action="append", metavar=("REPO", "REV", "DIR"),
+                   help="also serve REPO at revision REV with the files of DIR (repeatable)")
     p.add_argument("--static", help="folder served under /static/")
     p.add_argument("--token")
     p.add_argument("--cut-after", type=int)

@@ -1,0 +1,292 @@
+// pythia-eval sweep (issue #14): eval over models × steps in one process, idempotent and
+// resumable, one shard of the grid per Slurm array task, or the whole thing submitted as one array
+// job with --slurm. The next checkpoint is fetched and converted on a background thread while the
+// current one is scored; what a cell fetched is removed after it unless --keep-weights.
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/eval_progress.hpp"
+#include "cli/sweep_cell.hpp"
+#include "cli/sweep_report.hpp"
+#include "cli/sweep_slurm.hpp"
+#include "cli/sweep_stop.hpp"
+#include "engine/error.hpp"
+#include "results/json.hpp"
+#include "tasks/data_fetch.hpp"
+#include "tasks/task.hpp"
+
+namespace pe::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct SweepArgs {
+    std::vector<std::string> models;
+    std::string steps = "published";
+    std::vector<std::string> tasks = {"lambada_openai", "piqa", "winogrande", "arc_easy", "sciq"};
+    std::string output = "results/json";
+    std::optional<size_t> limit;
+    std::string precision = "fp16";
+    std::string backend = "vulkan";
+    std::string device;
+    uint64_t device_memory_limit = 0;
+    int threads = 0;
+    std::string data_dir;
+    bool keep_weights = false;
+    bool quiet = false;
+    std::string shard;
+    bool status = false;
+    bool list = false;
+    bool slurm = false;
+    size_t shards = 1;
+    size_t max_running = 0;
+    std::string slurm_args;
+    int slurm_warning = 300;
+};
+
+std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+    return s;
+}
+
+std::string model_label(const results::SweepModel& m) {
+    return m.is_local() ? m.path : m.repo_id.substr(m.repo_id.find('/') + 1);
+}
+
+// The arguments that select the grid and its measurement: what every array task and `--status` need.
+std::vector<std::string> grid_args(const SweepArgs& a, const std::vector<results::SweepModel>& models) {
+    std::vector<std::string> m;
+    for (const auto& x : models) m.push_back(x.is_local() ? fs::absolute(x.path).lexically_normal().string() : x.repo_id);
+    std::vector<std::string> out = {"--models", join(m), "--steps", a.steps, "--tasks", join(a.tasks),
+                                    "--output", fs::absolute(a.output).lexically_normal().string()};
+    if (a.limit) out.insert(out.end(), {"--limit", std::to_string(*a.limit)});
+    if (a.precision != "fp16") out.insert(out.end(), {"--precision", a.precision});
+    return out;
+}
+
+SweepSettings settings_of(const SweepArgs& a) {
+    SweepSettings s;
+    s.tasks = a.tasks;
+    s.limit = a.limit;
+    s.precision = a.precision;
+    s.backend = a.backend;
+    s.backend_options.n_threads = a.threads;
+    s.backend_options.device = a.device;
+    s.backend_options.device_memory_limit_mib = a.device_memory_limit;
+    s.data_dir = a.data_dir.empty() ? tasks::default_data_dir() : fs::path(a.data_dir);
+    s.output = a.output;
+    s.keep_weights = a.keep_weights;
+    s.quiet = a.quiet;
+    return s;
+}
+
+void submit(const SweepArgs& a, const std::vector<results::SweepModel>& models, size_t grid_cells) {
+    SlurmArrayJob job;
+    job.sweep_args = grid_args(a, models);
+    job.sweep_args.insert(job.sweep_args.end(), {"--backend", a.backend});
+    if (!a.device.empty()) job.sweep_args.insert(job.sweep_args.end(), {"--device", a.device});
+    if (a.device_memory_limit)
+        job.sweep_args.insert(job.sweep_args.end(), {"--device-memory-limit", std::to_string(a.device_memory_limit)});
+    if (a.threads) job.sweep_args.insert(job.sweep_args.end(), {"--threads", std::to_string(a.threads)});
+    if (!a.data_dir.empty())
+        job.sweep_args.insert(job.sweep_args.end(), {"--data-dir", fs::absolute(a.data_dir).lexically_normal().string()});
+    if (a.keep_weights) job.sweep_args.push_back("--keep-weights");
+    job.tasks = std::min(a.shards, grid_cells);
+    job.max_running = a.max_running;
+    job.sbatch_args = a.slurm_args;
+    job.warning_seconds = a.slurm_warning;
+    job.output = a.output;
+    const SlurmSubmission sub = submit_slurm_array(job);
+    std::string status = "pythia-eval sweep --status";
+    for (const auto& g : grid_args(a, models)) status += " " + shell_quote(g);
+    std::printf("submitted array job %s: %zu task(s) over %zu cell(s)\nbatch script: %s\nwatch it:     %s\n"
+                "              squeue -j %s\n",
+                sub.job_id.c_str(), job.tasks, grid_cells, sub.script.string().c_str(), status.c_str(),
+                sub.job_id.c_str());
+}
+
+// `--status`: the grid from what is on disk; runs nothing and never touches the network.
+void print_status(const SweepSettings& s, const std::vector<results::SweepModel>& models,
+                  const std::vector<results::SweepCell>& cells) {
+    std::vector<ReportCell> report;
+    SweepCounts counts;
+    counts.total = cells.size();
+    for (const auto& c : cells) {
+        const CellPaths p = cell_paths(models[c.model], c, s);
+        std::error_code ec;
+        std::string mark = "left";
+        if (cell_complete(p, s)) mark = "done";
+        else if (fs::exists(p.lock, ec) && !FileLock::try_acquire(p.lock)) mark = "running";
+        else if (fs::exists(p.failed, ec)) mark = "failed";
+        else if (fs::exists(p.checkpoint, ec)) mark = "partial";
+        counts.finished += mark == "done";
+        counts.failed += mark == "failed";
+        report.push_back({c.model, c.step, mark});
+    }
+    std::vector<std::string> names;
+    for (const auto& m : models) names.push_back(model_label(m));
+    std::printf("%s%zu of %zu cells done, %zu failed, %zu left\n", grid_table(names, report).c_str(), counts.finished,
+                counts.total, counts.failed, counts.total - counts.finished - counts.failed);
+}
+
+void run_sweep(const SweepArgs& a) {
+    const auto models = results::parse_sweep_models(a.models);
+    const auto grid = results::sweep_grid(models, results::parse_steps(a.steps));
+    for (const auto& t : a.tasks) tasks::find_task(t);
+    if (a.precision != "fp16" && a.precision != "fp32")
+        throw_bad_input("", "--precision", "'" + a.precision + "': expected fp16 (as the published runs) or fp32");
+    if (a.slurm) return submit(a, models, grid.size());
+
+    results::Shard shard;
+    if (!a.shard.empty()) shard = results::parse_shard(a.shard);
+    else if (auto env = results::shard_from_slurm_env()) shard = *env;
+    const auto cells = results::shard_cells(grid, shard);
+    const SweepSettings settings = settings_of(a);
+    if (a.status) return print_status(settings, models, cells);
+    if (a.list) {
+        for (const auto& c : cells)
+            std::printf("%s %s\n", models[c.model].is_local() ? models[c.model].path.c_str() : models[c.model].repo_id.c_str(),
+                        c.step ? std::to_string(*c.step).c_str() : "-");
+        return;
+    }
+    for (const auto& st : tasks::check_data(settings.data_dir, tasks::canonical_downloads(), a.tasks))
+        if (st.state == "missing")
+            throw Error(ErrorKind::io, (settings.data_dir / st.path).string(), "",
+                        "missing; run `pythia-eval data fetch`, or pass --data-dir with a folder holding the five datasets");
+
+    install_stop_handlers();
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<CellPaths> paths;
+    std::vector<ReportCell> report;
+    std::vector<size_t> todo;
+    SweepCounts counts;
+    counts.total = cells.size();
+    for (size_t i = 0; i < cells.size(); ++i) {
+        paths.push_back(cell_paths(models[cells[i].model], cells[i], settings));
+        const bool done = cell_complete(paths.back(), settings);
+        if (done) release_cell_files(paths.back(), settings);  // a sweep killed right after writing it
+        report.push_back({cells[i].model, cells[i].step, done ? "skipped" : "left"});
+        if (done) ++counts.skipped, ++counts.finished;
+        else todo.push_back(i);
+    }
+    std::fprintf(stderr, "sweep: %zu cell(s) in %s (shard %zu/%zu of %zu), %zu already done\n", cells.size(),
+                 fs::path(a.output).string().c_str(), shard.index, shard.count, grid.size(), counts.skipped);
+
+    SweepShared shared(settings);
+    double cost_done = 0, cost_left = 0, compute_s = 0;
+    for (size_t i : todo) cost_left += cells[i].cost;
+    auto prefetch = [&](size_t k) {
+        return std::async(std::launch::async, [&settings, p = paths[todo[k]]] { return prepare_cell(p, settings); });
+    };
+    std::future<PreparedCell> next;
+    if (!todo.empty()) next = prefetch(0);
+    for (size_t k = 0; k < todo.size(); ++k) {
+        const size_t i = todo[k];
+        const CellPaths& p = paths[i];
+        PreparedCell prepared = next.get();
+        if (k + 1 < todo.size()) next = prefetch(k + 1);  // downloads and converts while this one is scored
+        std::string& mark = report[i].mark;
+        std::string detail;
+        double wall = 0;
+        switch (prepared.state) {
+        case CellState::busy: mark = "busy", detail = "another process holds it; left to that one"; break;
+        case CellState::done: mark = "skipped", ++counts.skipped; break;
+        case CellState::missing: mark = "missing", detail = "not in the repository: " + prepared.error; break;
+        case CellState::failed: mark = "failed", detail = prepared.error; break;
+        case CellState::ready:
+            try {
+                if (!a.quiet) std::fprintf(stderr, "%s:\n", p.label.c_str());
+                CellOutcome o = score_cell(p, prepared, settings, shared);
+                wall = o.wall_s;
+                mark = "done";
+                if (o.resumed_requests) detail = fmt::format("resumed {} finished requests", o.resumed_requests);
+            } catch (const StopRequested&) {
+                std::fprintf(stderr, "%s: stopped by a signal; its finished requests are in %s, a rerun resumes there\n",
+                             p.label.c_str(), p.checkpoint.string().c_str());
+                std::fflush(stderr);
+                std::fflush(stdout);
+                std::_Exit(stop_exit_code());  // the prefetch thread may be mid-download: it resumes later
+            } catch (const Error& e) {
+                mark = "failed", detail = e.what();
+            }
+            break;
+        }
+        if (mark == "failed") {
+            ++counts.failed;
+            try {
+                results::write_file_atomic(p.failed, detail + "\n");
+            } catch (const Error&) {
+            }
+        }
+        release_cell_files(p, settings);
+        prepared.lock.reset();
+        ++counts.finished;
+        cost_left -= cells[i].cost;
+        if (mark == "done") {
+            cost_done += cells[i].cost;
+            compute_s += wall;
+        }
+        counts.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        counts.eta_s = cost_done > 0 ? compute_s / cost_done * cost_left : -1;
+        std::fprintf(stderr, "[%s] %s  %s  %s%s%s  | %s\n", mark.c_str(), p.label.c_str(), join(a.tasks).c_str(),
+                     mark == "done" ? format_duration(wall).c_str() : "", detail.empty() ? "" : "  ",
+                     detail.c_str(), overall_line(counts).c_str());
+    }
+    std::vector<std::string> names;
+    for (const auto& m : models) names.push_back(model_label(m));
+    std::fprintf(stderr, "\n%s", grid_table(names, report).c_str());
+    if (counts.failed)
+        throw Error(ErrorKind::io, "", "",
+                    fmt::format("{} of {} cells failed (each error is above and in <result>.failed); rerun to retry them",
+                                counts.failed, counts.total));
+}
+
+}  // namespace
+
+void add_sweep(CLI::App& app) {
+    auto a = std::make_shared<SweepArgs>();
+    auto* cmd = app.add_subcommand("sweep", "eval over models × training steps: idempotent, resumable, one shard "
+                                            "per Slurm array task, or submitted as one array job (--slurm)");
+    cmd->add_option("--models", a->models,
+                    "comma-separated: 70m, 160m-deduped (EleutherAI/pythia-*), repo ids, local folders or .gguf files")
+        ->delimiter(',')
+        ->required();
+    cmd->add_option("--steps", a->steps,
+                    "all (154), published (27), log (0,1,2,...,512), A:B:S ranges, step numbers; comma-separated")
+        ->capture_default_str();
+    cmd->add_option("--tasks", a->tasks, "comma-separated tasks (default: all five)")->delimiter(',');
+    cmd->add_option("--output", a->output, "results folder (published layout)")->capture_default_str();
+    cmd->add_option("--limit", a->limit, "only the first N (shuffled) documents per task");
+    cmd->add_option("--precision", a->precision, "fp16 (as the published runs) or fp32 logits")->capture_default_str();
+    cmd->add_option("--backend", a->backend, "vulkan, cpu, or vulkan:FEATURES")->capture_default_str();
+    cmd->add_option("--device", a->device, "Vulkan device index as `pythia-eval devices` lists it");
+    cmd->add_option("--device-memory-limit", a->device_memory_limit, "MiB of device memory to use at most")
+        ->check(CLI::Range(uint64_t(1), uint64_t(1) << 30));
+    cmd->add_option("--threads", a->threads, "CPU backend threads (0: all)")->capture_default_str();
+    cmd->add_option("--data-dir", a->data_dir, "dataset folder (default: the `data fetch` cache)");
+    cmd->add_flag("--keep-weights", a->keep_weights, "keep each checkpoint's download and converted GGUF");
+    cmd->add_flag("--quiet", a->quiet, "no per-task progress bars (cell lines and the summary stay)");
+    cmd->add_option("--shard", a->shard, "run only part I of N of the grid, I/N (default in a Slurm array: its task)");
+    cmd->add_flag("--status", a->status, "print the grid's state from the results folder; run nothing");
+    cmd->add_flag("--list", a->list, "print this shard's cells (model step), one per line; run nothing");
+    cmd->add_flag("--slurm", a->slurm, "submit the sweep as one Slurm array job (sbatch) and return");
+    cmd->add_option("--shards", a->shards, "--slurm: array tasks, each one shard of the grid")
+        ->check(CLI::Range(size_t(1), size_t(100000)))
+        ->capture_default_str();
+    cmd->add_option("--max-running", a->max_running, "--slurm: array tasks running at once (default: no limit)");
+    cmd->add_option("--slurm-args", a->slurm_args, "--slurm: extra sbatch options, e.g. \"--partition=gpu --gres=gpu:1\"");
+    cmd->add_option("--slurm-warning", a->slurm_warning,
+                    "--slurm: seconds before the time limit at which a task checkpoints and requeues itself")
+        ->check(CLI::Range(1, 86400))
+        ->capture_default_str();
+    cmd->callback([a] { run_sweep(*a); });
+}
+
+}  // namespace pe::cli
