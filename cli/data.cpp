@@ -1,10 +1,10 @@
 // pythia-eval data fetch | check | path: the evaluation splits in a local data folder (issue #5).
-// fetch downloads from the canonical URLs (tasks/data_fetch.cpp), check verifies sha256s offline.
+// fetch downloads from the canonical URLs (engine/data/fetch.cpp), check verifies sha256s offline.
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "engine/data/fetch.hpp"
 #include "engine/error.hpp"
-#include "tasks/data_fetch.hpp"
 
 namespace pe::cli {
 
@@ -17,12 +17,12 @@ struct DataArgs {
 };
 
 std::filesystem::path dir_of(const DataArgs& a) {
-    return a.data_dir.empty() ? tasks::default_data_dir() : std::filesystem::path(a.data_dir);
+    return a.data_dir.empty() ? data::default_data_dir() : std::filesystem::path(a.data_dir);
 }
 
 void run_fetch(const DataArgs& a) {
     std::filesystem::path dir = dir_of(a);
-    tasks::DataFetchOptions o;
+    data::DataFetchOptions o;
     o.tasks = a.tasks;
     std::string last_url;
     if (!a.quiet) {
@@ -38,7 +38,7 @@ void run_fetch(const DataArgs& a) {
                 std::fprintf(stderr, "\r%-15s %s  %.1f MB", task.c_str(), url.c_str(), done / 1e6);
         };
     }
-    auto report = tasks::fetch_data(dir, tasks::canonical_downloads(), o);
+    auto report = data::fetch_data(dir, data::canonical_downloads(), o);
     if (!last_url.empty()) std::fprintf(stderr, "\n");
     if (!a.quiet)
         std::fprintf(stderr, "%zu file(s) fetched, %zu already present and verified, in %s\n", report.fetched.size(),
@@ -48,7 +48,7 @@ void run_fetch(const DataArgs& a) {
 void run_check(const DataArgs& a) {
     std::filesystem::path dir = dir_of(a);
     size_t bad = 0;
-    for (const auto& s : tasks::check_data(dir, tasks::canonical_downloads(), a.tasks)) {
+    for (const auto& s : data::check_data(dir, data::canonical_downloads(), a.tasks)) {
         std::printf("%-15s %-36s %s\n", s.task.c_str(), s.path.c_str(), s.state.c_str());
         bad += s.state != "ok" && !s.state.starts_with("not pinned");
     }
@@ -78,7 +78,7 @@ void add_data(CLI::App& app) {
     add_common(check);
     check->callback([args] { run_check(*args); });
     auto* path = cmd->add_subcommand("path", "Print the default data folder");
-    path->callback([] { std::printf("%s\n", tasks::default_data_dir().string().c_str()); });
+    path->callback([] { std::printf("%s\n", data::default_data_dir().string().c_str()); });
 }
 
 }  // namespace pe::cli

@@ -12,13 +12,13 @@
 #include "cli/eval_model.hpp"
 #include "cli/eval_progress.hpp"
 #include "cli/hub_model.hpp"
+#include "engine/data/fetch.hpp"
 #include "engine/error.hpp"
 #include "engine/model/model.hpp"
 #include "engine/tokenizer/gguf_keys.hpp"
 #include "engine/tokenizer/tokenizer.hpp"
 #include "results/compare.hpp"
 #include "results/layout.hpp"
-#include "tasks/data_fetch.hpp"
 
 namespace pe::cli {
 
@@ -101,7 +101,7 @@ private:
 };
 
 void check_data_dir(const fs::path& dir, const std::vector<std::string>& task_names, bool explicit_dir) {
-    for (const auto& s : tasks::check_data(dir, tasks::canonical_downloads(), task_names)) {
+    for (const auto& s : data::check_data(dir, data::canonical_downloads(), task_names)) {
         if (s.state == "missing")
             throw Error(ErrorKind::io, (dir / s.path).string(), "",
                         "missing; run `pythia-eval data fetch" +
@@ -120,7 +120,7 @@ void run_eval(const EvalArgs& a) {
     ModelRef ref = parse_model_ref(a.model, a.step, a.revision);
     const model::LogitPrecision precision = parse_precision(a.precision);
     for (const auto& t : a.tasks) tasks::find_task(t);  // unknown names fail before any download
-    const fs::path data_dir = a.data_dir.empty() ? tasks::default_data_dir() : fs::path(a.data_dir);
+    const fs::path data_dir = a.data_dir.empty() ? data::default_data_dir() : fs::path(a.data_dir);
     check_data_dir(data_dir, a.tasks, !a.data_dir.empty());
 
     fs::path local = ref.is_hub ? fetch_hub_model(ref, a.quiet) : fs::path(ref.arg);

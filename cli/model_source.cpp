@@ -3,13 +3,13 @@
 #include "cli/model_source.hpp"
 
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
 #include "engine/convert/checkpoint.hpp"
 #include "engine/convert/convert.hpp"
 #include "engine/error.hpp"
+#include "engine/io/cache_dir.hpp"
 #include "engine/net/digest.hpp"
 
 namespace pe::cli {
@@ -37,10 +37,7 @@ std::string folder_name(const std::string& dir) {
 }  // namespace
 
 std::string default_gguf_cache_dir() {
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return (fs::path(xdg) / "pythia-eval" / "gguf").string();
-    if (const char* home = std::getenv("HOME"); home && *home)
-        return (fs::path(home) / ".cache" / "pythia-eval" / "gguf").string();
-    throw_io("", "neither XDG_CACHE_HOME nor HOME is set: cannot place the converted-model cache");
+    return io::require_pythia_cache_dir("gguf", "the converted-model cache").string();
 }
 
 std::string cached_gguf_path(const std::string& hf_dir, const ModelSourceOptions& opts) {

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
 #include "engine/error.hpp"
+#include "engine/io/atomic_file.hpp"
 #include "results/report.hpp"
 
 namespace pe::cli {
@@ -25,7 +26,7 @@ void run_report(const ReportArgs& a) {
     in.rows = results::result_rows(in.files, {a.tasks, a.metrics});
     in.panels = results::curve_panels(in.rows);
     in.panel_svgs = results::draw_panel_svgs(in.panels);
-    results::write_file_atomic(a.output, results::report_html(in));
+    io::write_file_atomically(a.output, results::report_html(in));
 }
 
 }  // namespace

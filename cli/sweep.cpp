@@ -15,9 +15,10 @@
 #include "cli/sweep_report.hpp"
 #include "cli/sweep_slurm.hpp"
 #include "cli/sweep_stop.hpp"
+#include "engine/data/fetch.hpp"
 #include "engine/error.hpp"
+#include "engine/io/atomic_file.hpp"
 #include "results/json.hpp"
-#include "tasks/data_fetch.hpp"
 #include "tasks/task.hpp"
 
 namespace pe::cli {
@@ -80,7 +81,7 @@ SweepSettings settings_of(const SweepArgs& a) {
     s.backend_options.n_threads = a.threads;
     s.backend_options.device = a.device;
     s.backend_options.device_memory_limit_mib = a.device_memory_limit;
-    s.data_dir = a.data_dir.empty() ? tasks::default_data_dir() : fs::path(a.data_dir);
+    s.data_dir = a.data_dir.empty() ? data::default_data_dir() : fs::path(a.data_dir);
     s.output = a.output;
     s.keep_weights = a.keep_weights;
     s.quiet = a.quiet;
@@ -156,7 +157,7 @@ void run_sweep(const SweepArgs& a) {
                         c.step ? std::to_string(*c.step).c_str() : "-");
         return;
     }
-    for (const auto& st : tasks::check_data(settings.data_dir, tasks::canonical_downloads(), a.tasks))
+    for (const auto& st : data::check_data(settings.data_dir, data::canonical_downloads(), a.tasks))
         if (st.state == "missing")
             throw Error(ErrorKind::io, (settings.data_dir / st.path).string(), "",
                         "missing; run `pythia-eval data fetch`, or pass --data-dir with a folder holding the five datasets");
@@ -221,7 +222,7 @@ void run_sweep(const SweepArgs& a) {
         if (mark == "failed") {
             ++counts.failed;
             try {
-                results::write_file_atomic(p.failed, detail + "\n");
+                io::write_file_atomically(p.failed, detail + "\n");
             } catch (const Error&) {
             }
         }

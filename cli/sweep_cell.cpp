@@ -16,6 +16,7 @@
 #include "cli/sweep_stop.hpp"
 #include "engine/error.hpp"
 #include "engine/hub/client.hpp"
+#include "engine/io/atomic_file.hpp"
 #include "engine/model/model.hpp"
 #include "engine/net/digest.hpp"
 #include "engine/tokenizer/gguf_keys.hpp"
@@ -79,7 +80,7 @@ std::optional<fs::path> cached_snapshot(const ModelRef& ref) {
 void write_lines(const fs::path& p, const std::vector<std::string>& lines) {
     std::string text;
     for (const auto& l : lines) text += l + "\n";
-    results::write_file_atomic(p, text);
+    io::write_file_atomically(p, text);
 }
 
 std::vector<std::string> read_lines(const fs::path& p) {

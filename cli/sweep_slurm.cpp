@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "engine/error.hpp"
+#include "engine/io/atomic_file.hpp"
 #include "results/json.hpp"
 
 namespace pe::cli {
@@ -121,7 +122,7 @@ SlurmSubmission submit_slurm_array(const SlurmArrayJob& job) {
     sub.script = fs::absolute(job.output) / "slurm" / ("sweep-" + utc_stamp("%Y%m%d-%H%M%S") + ".sbatch");
     fs::create_directories(sub.script.parent_path() / "logs", ec);
     if (ec) throw_io((sub.script.parent_path() / "logs").string(), "cannot create: " + ec.message());
-    results::write_file_atomic(sub.script, slurm_batch_script(job, exe));
+    io::write_file_atomically(sub.script, slurm_batch_script(job, exe));
     fs::permissions(sub.script, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add, ec);
     auto [status, out] = run_capture({"sbatch", "--parsable", sub.script.string()});
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();

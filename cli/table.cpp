@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
+#include "engine/io/atomic_file.hpp"
 #include "results/json.hpp"
 #include "results/table_format.hpp"
 
@@ -25,7 +26,7 @@ void run_table(const TableArgs& a) {
     const auto rows = results::result_rows(files, {a.tasks, a.metrics});
     const std::string text = results::format_table(rows, format);
     if (!a.output.empty()) {
-        results::write_file_atomic(a.output, text);
+        io::write_file_atomically(a.output, text);
         return;
     }
     std::fwrite(text.data(), 1, text.size(), stdout);

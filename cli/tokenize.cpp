@@ -17,6 +17,7 @@
 #include "cli/commands.hpp"
 #include "engine/error.hpp"
 #include "engine/gguf/reader.hpp"
+#include "engine/io/atomic_file.hpp"
 #include "engine/tokenizer/tokenizer.hpp"
 #include "engine/tokenizer/unicode.hpp"
 #include "results/json.hpp"
@@ -218,7 +219,7 @@ std::optional<std::pair<std::string, Timing>> hf_bench(const TokenizeOptions& o,
     {
         std::string arr = "[";
         for (size_t i = 0; i < texts.size(); ++i) arr += (i ? "," : "") + results::python_json_string(texts[i]);
-        results::write_file_atomic(strings, arr + "]");
+        io::write_file_atomically(strings, arr + "]");
     }
     std::string cmd = "node " + shell_quote((oracle / "bench.js").string()) + " " + shell_quote(fs::absolute(tok_json).string()) +
                       " " + shell_quote(strings.string()) + " 2>&1";

@@ -1,8 +1,6 @@
 // Python-compatible JSON writing (json.dumps) and simdjson-based reading, pythia-results.md §3.1.
 #include "results/json.hpp"
 
-#include <unistd.h>
-
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -206,29 +204,6 @@ Json read_json_file(const std::filesystem::path& path) {
     std::ostringstream ss;
     ss << in.rdbuf();
     return parse_json(ss.str(), path.string());
-}
-
-void write_file_atomic(const std::filesystem::path& path, const std::string& content) {
-    std::error_code ec;
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) throw_io(path.parent_path().string(), "cannot create folder: " + ec.message());
-    const auto tmp = std::filesystem::path(path.string() + ".tmp-" + std::to_string(::getpid()));
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw_io(tmp.string(), std::string("cannot create: ") + std::strerror(errno));
-        out.write(content.data(), std::streamsize(content.size()));
-        out.close();
-        if (!out) {
-            std::filesystem::remove(tmp, ec);
-            throw_io(tmp.string(), "write failed (disk full?)");
-        }
-    }
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        const std::string why = ec.message();
-        std::filesystem::remove(tmp, ec);
-        throw_io(path.string(), "cannot rename the finished file into place: " + why);
-    }
 }
 
 }  // namespace pe::results

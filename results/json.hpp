@@ -52,8 +52,4 @@ std::string dump_python(const Json& value, int indent = 2);
 Json parse_json(const std::string& text, const std::string& file);
 Json read_json_file(const std::filesystem::path& path);
 
-// Writes `content` to a temporary file beside `path` and renames it over `path` (creating parent
-// folders), so a failure never leaves a partial file behind.
-void write_file_atomic(const std::filesystem::path& path, const std::string& content);
-
 }  // namespace pe::results

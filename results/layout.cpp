@@ -1,6 +1,8 @@
 // Result document, path layout and samples file (lm-eval-tasks.md §8, pythia-results.md §2-§3).
 #include "results/layout.hpp"
 
+#include "engine/io/atomic_file.hpp"
+
 namespace pe::results {
 
 namespace {
@@ -37,7 +39,7 @@ Json results_document(const tasks::EvalResult& result, const RunConfig& config) 
 }
 
 void write_results(const std::filesystem::path& path, const Json& document) {
-    write_file_atomic(path, dump_python(document, 2));
+    io::write_file_atomically(path, dump_python(document, 2));
 }
 
 std::filesystem::path published_path(const std::filesystem::path& out, const std::string& size, bool deduped,
@@ -59,7 +61,7 @@ std::string samples_jsonl(const std::vector<tasks::Sample>& samples) {
 }
 
 void write_samples(const std::filesystem::path& path, const std::vector<tasks::Sample>& samples) {
-    write_file_atomic(path, samples_jsonl(samples));
+    io::write_file_atomically(path, samples_jsonl(samples));
 }
 
 }  // namespace pe::results

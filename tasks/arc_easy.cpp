@@ -13,10 +13,8 @@ namespace pe::tasks {
 
 namespace {
 
-const DataFile arc_hf_export{"arc_easy/ARC-Easy-test.jsonl",
-                             "c9757629cb775832c3c67b4aa1425e3eda01708a2b02fa229b0c3ed1bcb70fe1"};
-const DataFile arc_answer_key{"arc_easy/question-answers.jsonl",
-                              "a4e5d41b44014c62a7c336123c63df1f1ac84f524643227e34878ac387542967"};
+const data::DataFile& arc_hf_export = data::pinned_file("arc_easy/ARC-Easy-test.jsonl");
+const data::DataFile& arc_answer_key = data::pinned_file("arc_easy/question-answers.jsonl");
 
 struct ArcDoc {
     std::string id, question;

@@ -44,7 +44,7 @@ std::string DataDir::read_unpinned(const std::string& rel) const {
     return ss.str();
 }
 
-std::string DataDir::read_verified(const DataFile& file) const {
+std::string DataDir::read_verified(const data::DataFile& file) const {
     const auto p = path(file.path);
     if (!std::filesystem::exists(p))
         throw_io(p.string(), "missing (expected the original file, sha256 " + file.sha256 +

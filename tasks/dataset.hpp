@@ -1,5 +1,5 @@
 // The evaluation data folder (--data-dir): original files read only after their sha256 matches the
-// known original (../shared/data/PROVENANCE.md), plus JSON-lines and Python-string helpers the task
+// pinned one (engine/data/files.hpp), plus JSON-lines and Python-string helpers the task
 // loaders share.
 #pragma once
 
@@ -10,13 +10,9 @@
 #include <string>
 #include <string_view>
 
-namespace pe::tasks {
+#include "engine/data/files.hpp"
 
-// One original file: its path under the data folder and the sha256 of the original bytes.
-struct DataFile {
-    std::string path;
-    std::string sha256;
-};
+namespace pe::tasks {
 
 std::string sha256_hex(std::string_view bytes);
 
@@ -29,7 +25,7 @@ public:
 
     // The file's bytes; a missing file or one whose sha256 differs from the original is an error
     // that names the file and both hashes.
-    std::string read_verified(const DataFile& file) const;
+    std::string read_verified(const data::DataFile& file) const;
     // For files with no known hash (checked by their loader some other way).
     std::string read_unpinned(const std::string& rel) const;
 

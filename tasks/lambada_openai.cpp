@@ -8,8 +8,7 @@ namespace pe::tasks {
 
 namespace {
 
-const DataFile lambada_test{"lambada_openai/lambada_test.jsonl",
-                            "4aa8d02cd17c719165fc8a7887fddd641f43fcafa4b1c806ca8abc31fabdb226"};
+const data::DataFile& lambada_test = data::pinned_file("lambada_openai/lambada_test.jsonl");
 
 struct LambadaDoc {
     std::string context, target;  // text.rsplit(" ", 1)

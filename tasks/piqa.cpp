@@ -7,8 +7,8 @@ namespace pe::tasks {
 
 namespace {
 
-const DataFile piqa_valid{"piqa/valid.jsonl", "93503cc97c679e459b065c3d13e848282e44b2a25213985bed3e5d458abef72d"};
-const DataFile piqa_labels{"piqa/valid-labels.lst", "b4192dc3a2a0363d9d60ccf79800cbbe2f32ebb17726efdde6970e0b8131bceb"};
+const data::DataFile& piqa_valid = data::pinned_file("piqa/valid.jsonl");
+const data::DataFile& piqa_labels = data::pinned_file("piqa/valid-labels.lst");
 
 struct PiqaDoc {
     std::string goal, sol1, sol2;

@@ -7,7 +7,7 @@ namespace pe::tasks {
 
 namespace {
 
-const DataFile sciq_test{"sciq/test.json", "7340983c427dc2ffd3dccf1adb758b6cdc9455bd22bf3db0ddf6ffcae0452006"};
+const data::DataFile& sciq_test = data::pinned_file("sciq/test.json");
 
 struct SciqDoc {
     std::string question, distractor1, distractor2, distractor3, correct_answer, support;

@@ -49,7 +49,7 @@ struct TaskInfo {
     std::string name;
     int version = 0;
     std::vector<MetricSpec> metrics;
-    std::vector<DataFile> files;
+    std::vector<data::DataFile> files;
     std::function<std::unique_ptr<Task>(const DataDir&)> load;
 };
 

@@ -9,7 +9,7 @@ namespace pe::tasks {
 
 namespace {
 
-const DataFile winogrande_dev{"winogrande/dev.jsonl", "1aeac79cf46a3dcbe59a71ca7e5372a1490cde2b4ae2387dc56f00378104d2e8"};
+const data::DataFile& winogrande_dev = data::pinned_file("winogrande/dev.jsonl");
 
 struct WinograndeDoc {
     std::string sentence, option1, option2;

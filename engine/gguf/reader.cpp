@@ -7,7 +7,7 @@
 
 #include "engine/error.hpp"
 #include "engine/gguf/cursor.hpp"
-#include "engine/gguf/mapped_file.hpp"
+#include "engine/io/mapped_file.hpp"
 #include "engine/out_of_memory.hpp"
 
 namespace pe::gguf {
@@ -303,7 +303,7 @@ Reader Reader::open(const std::string& path) {
     const ReadingInput reading(path);
     Reader r;
     r.path_ = path;
-    r.map_ = std::make_unique<MappedFile>(MappedFile::map(path));
+    r.map_ = std::make_unique<io::MappedFile>(io::MappedFile::map(path));
     Parser(r, r.map_->bytes()).run();
     for (TensorInfo& t : r.tensors_) t.data = r.map_->bytes().subspan(t.offset_bytes, t.n_bytes);
     return r;
@@ -313,7 +313,7 @@ Reader Reader::from_bytes(std::vector<std::byte> bytes, const std::string& name)
     const ReadingInput reading(name);
     Reader r;
     r.path_ = name;
-    r.map_ = std::make_unique<MappedFile>(MappedFile::own(std::move(bytes)));
+    r.map_ = std::make_unique<io::MappedFile>(io::MappedFile::own(std::move(bytes)));
     Parser(r, r.map_->bytes()).run();
     for (TensorInfo& t : r.tensors_) t.data = r.map_->bytes().subspan(t.offset_bytes, t.n_bytes);
     return r;

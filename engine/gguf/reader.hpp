@@ -14,6 +14,10 @@
 #include "engine/gguf/format.hpp"
 #include "engine/gguf/value.hpp"
 
+namespace pe::io {
+class MappedFile;
+}
+
 namespace pe::gguf {
 
 struct KeyValue {
@@ -32,8 +36,6 @@ struct TensorInfo {
     std::span<const std::byte> data;  // view into the mapping
     uint64_t n_elements() const;
 };
-
-class MappedFile;  // owns the mmap
 
 class Reader {
 public:
@@ -69,7 +71,7 @@ private:
     Reader() = default;
     const KeyValue* find_kv(std::string_view key) const;
     std::string path_;
-    std::unique_ptr<MappedFile> map_;
+    std::unique_ptr<io::MappedFile> map_;  // owns the mmap
     uint32_t version_ = 0, alignment_ = default_alignment;
     uint64_t data_offset_ = 0;
     std::vector<KeyValue> kvs_;

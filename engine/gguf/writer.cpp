@@ -1,13 +1,8 @@
 // GGUF v3 writer (neox-gguf-tokenizer.md §3.1): header and tensor infos serialised in memory, then
-// tensor data streamed one tensor at a time into "<path>.tmp-<pid>", renamed on commit().
+// tensor data streamed one tensor at a time into an io::AtomicFile, renamed into place on commit().
 #include "engine/gguf/writer.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 
 #include "engine/error.hpp"
 #include "engine/gguf/cursor.hpp"
@@ -82,20 +77,10 @@ uint64_t tensor_bytes(TensorType type, const std::vector<uint64_t>& ne, const st
     return *n;
 }
 
-Writer::Writer(std::string path, uint32_t alignment) : path_(std::move(path)), alignment_(alignment) {
+Writer::Writer(std::string path, uint32_t alignment)
+    : path_(std::move(path)), file_(path_), alignment_(alignment) {
     if (alignment_ == 0 || (alignment_ & (alignment_ - 1)) != 0)
         internal(path_, "general.alignment", "alignment " + std::to_string(alignment_) + " is not a power of two");
-    tmp_path_ = path_ + ".tmp-" + std::to_string(::getpid());
-    out_ = std::fopen(tmp_path_.c_str(), "wb");
-    if (!out_) throw_io(path_, "cannot create " + tmp_path_ + ": " + std::strerror(errno));
-}
-
-Writer::~Writer() {
-    if (out_) std::fclose(out_);
-    if (!committed_) {
-        std::error_code ec;  // best effort: a destructor must not throw
-        std::filesystem::remove(tmp_path_, ec);
-    }
 }
 
 void Writer::add(std::string key, Value value) {
@@ -191,9 +176,7 @@ void Writer::write_header() {
 }
 
 void Writer::write_bytes(std::span<const std::byte> bytes) {
-    if (!out_) internal(path_, "", "write after commit");
-    if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), out_) != bytes.size())
-        throw_io(path_, "write to " + tmp_path_ + " failed: " + std::strerror(errno));
+    file_.write(bytes);
     written_ += bytes.size();
 }
 
@@ -224,13 +207,7 @@ void Writer::commit() {
     if (!header_written_) write_header();
     if (next_tensor_ != tensors_.size())
         internal(path_, "tensor '" + tensors_[next_tensor_].name + "'", "declared but never written");
-    if (std::fflush(out_) != 0 || ::fsync(::fileno(out_)) != 0)
-        throw_io(path_, "flush of " + tmp_path_ + " failed: " + std::strerror(errno));
-    const int rc = std::fclose(out_);
-    out_ = nullptr;
-    if (rc != 0) throw_io(path_, "close of " + tmp_path_ + " failed: " + std::strerror(errno));
-    if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0)
-        throw_io(path_, "cannot rename " + tmp_path_ + " into place: " + std::strerror(errno));
+    file_.commit();
     committed_ = true;
 }
 

@@ -6,20 +6,19 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "engine/gguf/format.hpp"
 #include "engine/gguf/value.hpp"
+#include "engine/io/atomic_file.hpp"
 
 namespace pe::gguf {
 
 class Writer {
 public:
     explicit Writer(std::string path, uint32_t alignment = default_alignment);
-    ~Writer();
     Writer(const Writer&) = delete;
     Writer& operator=(const Writer&) = delete;
 
@@ -44,13 +43,13 @@ private:
     void write_header();
     void write_bytes(std::span<const std::byte> bytes);
     struct Declared { std::string name; TensorType type; std::vector<uint64_t> ne; uint64_t n_bytes, offset; };
-    std::string path_, tmp_path_;
+    std::string path_;
+    io::AtomicFile file_;  // "<path>.tmp-<pid>" until commit()
     uint32_t alignment_;
     std::vector<std::pair<std::string, Value>> kvs_;
     std::vector<Declared> tensors_;
     size_t next_tensor_ = 0;
     bool header_written_ = false, committed_ = false;
-    std::FILE* out_ = nullptr;
     uint64_t written_ = 0;
 };
 

@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "engine/error.hpp"
+#include "engine/io/atomic_file.hpp"
+#include "engine/io/cache_dir.hpp"
 
 namespace pe::hub {
 
@@ -70,10 +72,8 @@ HubSettings HubSettings::from_env() {
     fs::path home;
     if (auto h = env("HF_HOME"); !h.empty()) {
         home = h;
-    } else if (auto x = env("XDG_CACHE_HOME"); !x.empty()) {
-        home = fs::path(x) / "huggingface";
     } else {
-        home = fs::path(env("HOME")) / ".cache" / "huggingface";
+        home = io::user_cache_dir().value_or(".cache") / "huggingface";
     }
     if (auto c = env("HF_HUB_CACHE"); !c.empty()) {
         s.cache_dir = c;
@@ -194,17 +194,9 @@ std::optional<std::string> RepoCache::read_ref(const std::string& revision) cons
 void RepoCache::write_ref(const std::string& revision, const std::string& commit) const {
     check_revision(revision, "revision");
     if (!is_commit_hash(commit)) throw_bad_input(dir_.string(), "commit", "'" + printable(commit) + "' is not a commit hash");
-    fs::path ref = dir_ / "refs" / revision;  // revisions like refs/pr/1 nest, as in huggingface_hub
+    const fs::path ref = dir_ / "refs" / revision;  // revisions like refs/pr/1 nest, as in huggingface_hub
     check_inside(dir_ / "refs", ref, "revision");
-    fs::create_directories(ref.parent_path());
-    fs::path tmp = ref;
-    tmp += ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << commit;
-        if (!out) throw_io(tmp.string(), "cannot write");
-    }
-    fs::rename(tmp, ref);
+    io::write_file_atomically(ref, commit);
 }
 
 void RepoCache::link_snapshot_file(const std::string& commit, const std::string& file,

@@ -3,8 +3,6 @@
 #include "engine/net/http.hpp"
 
 #include <curl/curl.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -15,6 +13,7 @@
 #include <thread>
 
 #include "engine/error.hpp"
+#include "engine/io/atomic_file.hpp"
 #include "engine/net/digest.hpp"
 
 namespace pe::net {
@@ -238,14 +237,6 @@ void hash_existing(Digest& d, const std::string& path, uint64_t size) {
     if (left != 0) throw_io(path, "short read of the partial download");
 }
 
-void fsync_path(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
-}
-
 std::string short_body(const std::string& body) {
     std::string s = body.substr(0, 200);
     for (char& c : s)
@@ -374,9 +365,7 @@ std::optional<Error> try_download(const std::string& url, const std::string& des
                              got + ", expected " + want + " (the download was removed; run again to retry)");
             }
         }
-        fsync_path(part);
-        fs::rename(part, dest, ec);
-        if (ec) throw_io(dest, "cannot move the finished download into place: " + ec.message());
+        io::commit_file(part, dest);
         return std::nullopt;
     }
 }

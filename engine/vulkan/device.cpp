@@ -2,8 +2,6 @@
 // the validation-layer messenger (issue #4 device layer).
 #include "engine/vulkan/device.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -17,6 +15,8 @@
 #include <fmt/format.h>
 
 #include "engine/error.hpp"
+#include "engine/io/atomic_file.hpp"
+#include "engine/io/cache_dir.hpp"
 
 namespace pe::vulkan {
 
@@ -132,12 +132,6 @@ DeviceInfo describe(VkPhysicalDevice pd, uint32_t index) {
     return info;
 }
 
-std::filesystem::path cache_dir() {
-    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::filesystem::path(x) / "pythia-eval";
-    if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / ".cache" / "pythia-eval";
-    return {};
-}
-
 VkBool32 VKAPI_PTR on_message(VkDebugUtilsMessageSeverityFlagBitsEXT, VkDebugUtilsMessageTypeFlagsEXT,
                               const VkDebugUtilsMessengerCallbackDataEXT* data, void* user);
 
@@ -218,19 +212,9 @@ struct Device::State {
         if (!cache || cache_path.empty()) return;
         size_t n = 0;
         if (vkGetPipelineCacheData(device, cache, &n, nullptr) != VK_SUCCESS || n == 0) return;
-        std::vector<char> data(n);
+        std::vector<std::byte> data(n);
         if (vkGetPipelineCacheData(device, cache, &n, data.data()) != VK_SUCCESS) return;
-        std::error_code ec;
-        std::filesystem::create_directories(cache_path.parent_path(), ec);
-        if (ec) return;
-        const auto tmp = cache_path.string() + ".tmp" + std::to_string(getpid());
-        {
-            std::ofstream out(tmp, std::ios::binary);
-            out.write(data.data(), std::streamsize(n));
-            if (!out) return;
-        }
-        std::filesystem::rename(tmp, cache_path, ec);
-        if (ec) std::filesystem::remove(tmp, ec);
+        io::try_write_file_atomically(cache_path, std::span(data).first(n));
     }
 };
 
@@ -388,10 +372,10 @@ Device Device::open(const DeviceOptions& options) {
     vkGetDeviceQueue(s->device, s->family, 0, &s->queue);
 
     std::vector<char> cache_data;
-    if (options.pipeline_cache && !cache_dir().empty()) {
+    if (const auto cache_dir = io::pythia_cache_dir(""); options.pipeline_cache && cache_dir) {
         std::string uuid;
         for (uint8_t b : s->props.pipelineCacheUUID) uuid += fmt::format("{:02x}", b);
-        s->cache_path = cache_dir() / fmt::format("pipelines-{:04x}-{:04x}-{}.bin", s->props.vendorID,
+        s->cache_path = *cache_dir / fmt::format("pipelines-{:04x}-{:04x}-{}.bin", s->props.vendorID,
                                                   s->props.deviceID, uuid);
         std::ifstream in(s->cache_path, std::ios::binary);
         if (in) cache_data.assign(std::istreambuf_iterator<char>(in), {});

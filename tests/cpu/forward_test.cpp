@@ -1,4 +1,4 @@
-// The CPU backend on synthetic tiny-shaped models (engine/model/synthetic.hpp): causality and
+// The CPU backend on synthetic tiny-shaped models (engine/convert/synthetic.hpp): causality and
 // thread invariance bit for bit, score() against probe(), quantized weights against the f32 model
 // within stated tolerances, and bad requests rejected. The HF-logits check is fixture_test.cpp.
 #include <boost/test/unit_test.hpp>
@@ -7,12 +7,12 @@
 #include <filesystem>
 #include <map>
 
+#include "engine/convert/synthetic.hpp"
 #include "engine/cpu/forward.hpp"
 #include "engine/cpu/weights.hpp"
 #include "engine/error.hpp"
 #include "engine/half.hpp"
 #include "engine/model/backend.hpp"
-#include "engine/model/synthetic.hpp"
 #include "tests/common/shared.hpp"
 
 using pe::gguf::TensorType;
@@ -26,7 +26,7 @@ const pe::model::Model& synthetic(TensorType dtype) {
     if (auto it = models.find(dtype); it != models.end()) return it->second;
     static const auto dir = pe::test::scratch_dir("cpu_synthetic");
     const auto path = (dir / ("tiny-" + std::string(pe::gguf::type_traits(dtype).name) + ".gguf")).string();
-    pe::model::write_synthetic_gguf(path, {*pe::model::synth_shape("tiny"), dtype, 7, ""});
+    pe::convert::write_synthetic_gguf(path, {*pe::convert::synth_shape("tiny"), dtype, 7, ""});
     return models.emplace(dtype, pe::model::Model::load(path)).first->second;
 }
 

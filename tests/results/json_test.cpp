@@ -85,15 +85,4 @@ BOOST_AUTO_TEST_CASE(published_files_round_trip_byte_for_byte,
     BOOST_TEST(n_same == n_files);
 }
 
-BOOST_AUTO_TEST_CASE(atomic_write_replaces_whole_file) {
-    const auto dir = pe::test::scratch_dir("json_atomic");
-    const auto path = dir / "sub" / "out.json";
-    write_file_atomic(path, "first");
-    write_file_atomic(path, "second");
-    BOOST_TEST(slurp(path) == "second");
-    size_t n_entries = 0;
-    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir / "sub")) n_entries++;
-    BOOST_TEST(n_entries == 1u);  // no temporary left behind
-}
-
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,8 +7,8 @@
 #include <random>
 #include <sstream>
 
+#include "engine/convert/synthetic.hpp"
 #include "engine/model/quant.hpp"
-#include "engine/model/synthetic.hpp"
 #include "tests/common/shared.hpp"
 
 namespace pe::test {
@@ -131,11 +131,11 @@ std::string synthetic_model(const std::string& shape, gguf::TensorType dtype, ui
     const auto path = scratch_dir("vulkan-" + shape + "-" + std::string(gguf::type_traits(dtype).name) + "-seed" +
                                   std::to_string(seed)) /
                       "model.gguf";
-    model::SynthOptions o;
-    o.shape = *model::synth_shape(shape);
+    convert::SynthOptions o;
+    o.shape = *convert::synth_shape(shape);
     o.dtype = dtype;
     o.seed = seed;
-    model::write_synthetic_gguf(path.string(), o);
+    convert::write_synthetic_gguf(path.string(), o);
     return path.string();
 }
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace pe::gguf {
+namespace pe::io {
 
 class MappedFile {
 public:
@@ -28,4 +28,4 @@ private:
     std::vector<std::byte> owned_;
 };
 
-}  // namespace pe::gguf
+}  // namespace pe::io

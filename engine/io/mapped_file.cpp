@@ -1,6 +1,6 @@
 // MappedFile: mmap(2) read-only and private, so tensor views stay valid for the Reader's lifetime;
 // a SIGBUS inside a mapping (the file truncated under us) ends the run with one line naming it.
-#include "engine/gguf/mapped_file.hpp"
+#include "engine/io/mapped_file.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -16,7 +16,7 @@
 
 #include "engine/error.hpp"
 
-namespace pe::gguf {
+namespace pe::io {
 
 namespace {
 
@@ -136,4 +136,4 @@ MappedFile::~MappedFile() {
     }
 }
 
-}  // namespace pe::gguf
+}  // namespace pe::io

@@ -12,11 +12,11 @@
 #include "engine/gguf/format.hpp"
 #include "engine/model/model.hpp"
 
-namespace pe::model {
+namespace pe::convert {
 
 struct SynthShape {
     std::string name;
-    HParams hparams;  // n_vocab is the padded Pythia vocabulary, 50304
+    model::HParams hparams;  // n_vocab is the padded Pythia vocabulary, 50304
 };
 
 // "tiny" (the tiny-neox fixture's shape: 3 layers, C 128), "14m", "70m", "160m", "410m".
@@ -35,4 +35,4 @@ struct SynthOptions {
 //   N(0, 1/(2L·F)); output N(0, 4/C); layernorm weights 1 + N(0, 0.05²); biases N(0, 0.02²).
 void write_synthetic_gguf(const std::string& path, const SynthOptions& options);
 
-}  // namespace pe::model
+}  // namespace pe::convert

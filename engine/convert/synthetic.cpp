@@ -1,6 +1,6 @@
 // Random-weight Pythia-shaped GGUFs (synthetic.hpp); shapes from neox-gguf-tokenizer.md §1.8,
 // keys and tensor layout from §2.1-§2.2 (the same the converter writes).
-#include "engine/model/synthetic.hpp"
+#include "engine/convert/synthetic.hpp"
 
 #include <cmath>
 #include <numbers>
@@ -10,7 +10,11 @@
 #include "engine/model/gptneox_names.hpp"
 #include "engine/model/quant.hpp"
 
-namespace pe::model {
+namespace pe::convert {
+
+using model::HParams;
+namespace names = model::names;
+
 namespace {
 
 HParams pythia(uint32_t n_layer, uint32_t n_embd, uint32_t n_head) {
@@ -138,7 +142,7 @@ void write_synthetic_gguf(const std::string& path, const SynthOptions& options) 
     w.add_bool(names::use_parallel_residual, true);
     w.add_f32(names::layer_norm_epsilon, hp.norm_eps);
     if (!options.tokenizer_json.empty())  // bos = eos = 0 as in every Pythia config (§1.8)
-        convert::add_tokenizer_keys(w, convert::read_hf_tokenizer(options.tokenizer_json, hp.n_vocab), 0, 0);
+        add_tokenizer_keys(w, read_hf_tokenizer(options.tokenizer_json, hp.n_vocab), 0, 0);
 
     const std::vector<TensorPlan> tensors = plan(hp);
     for (const auto& t : tensors)
@@ -151,10 +155,10 @@ void write_synthetic_gguf(const std::string& path, const SynthOptions& options) 
         for (uint64_t d : t.ne) n *= d;
         std::vector<float> values(n);
         for (float& x : values) x = normal(t.mean, t.std);
-        const std::vector<std::byte> bytes = quantize(t.matrix ? options.dtype : gguf::TensorType::f32, values);
+        const std::vector<std::byte> bytes = model::quantize(t.matrix ? options.dtype : gguf::TensorType::f32, values);
         w.write_tensor_data(t.name, bytes);
     }
     w.commit();
 }
 
-}  // namespace pe::model
+}  // namespace pe::convert

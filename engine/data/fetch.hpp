@@ -1,6 +1,6 @@
 // `pythia-eval data fetch`: the five evaluation splits from their canonical public URLs into a data
-// folder laid out like ../shared/data (<task>/<file>), each file verified against the sha256 in
-// ../shared/data/PROVENANCE.md. Downloads resume; WinoGrande and SciQ are extracted from their zips.
+// folder laid out like ../shared/data (<task>/<file>), each file verified against its pinned sha256
+// (files.hpp). Downloads resume; WinoGrande and SciQ are extracted from their zips.
 #pragma once
 
 #include <cstdint>
@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-namespace pe::tasks {
+namespace pe::data {
 
-// A file of the data folder: path under it ("piqa/valid.jsonl") and the original's sha256.
+// A file of the data folder: path under it ("piqa/valid.jsonl") and the original's pinned sha256.
 struct FetchedFile {
     std::string path;
     std::string sha256;
@@ -57,4 +57,4 @@ struct DataFileStatus {
 std::vector<DataFileStatus> check_data(const std::filesystem::path& dir, const std::vector<DataDownload>& downloads,
                                        const std::vector<std::string>& tasks = {});
 
-}  // namespace pe::tasks
+}  // namespace pe::data
