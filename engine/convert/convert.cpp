@@ -9,6 +9,7 @@
 #include <set>
 
 #include "engine/convert/checkpoint.hpp"
+#include "engine/convert/gguf_metadata.hpp"
 #include "engine/convert/hf_config.hpp"
 #include "engine/convert/hf_tokenizer.hpp"
 #include "engine/convert/tensor_plan.hpp"
@@ -42,17 +43,6 @@ std::optional<TensorType> gguf_type_of(SourceDType d) {
         case SourceDType::f16: return TensorType::f16;
         case SourceDType::bf16: return TensorType::bf16;
         default: return std::nullopt;
-    }
-}
-
-// llama.cpp's llama_ftype for a file whose 2-D weights are `t`.
-uint32_t file_type_of(TensorType t) {
-    switch (t) {
-        case TensorType::f32: return 0;   // ALL_F32
-        case TensorType::f16: return 1;   // MOSTLY_F16
-        case TensorType::q8_0: return 7;  // MOSTLY_Q8_0
-        case TensorType::bf16: return 32; // MOSTLY_BF16
-        default: throw Error(ErrorKind::internal, "", "general.file_type", "no file type for this tensor type");
     }
 }
 
@@ -148,18 +138,7 @@ void add_metadata(gguf::Writer& w, const HfConfig& c, const GgufVocab& vocab, Te
                                          (o.revision.empty() ? "" : "/tree/" + o.revision));
     }
     if (!o.revision.empty()) w.add_string(source_revision_key, o.revision);
-    // GPTNeoXModel.set_gguf_parameters (spec §2.1), in its order.
-    w.add_u32(names::context_length, c.n_ctx);
-    w.add_u32(names::embedding_length, c.n_embd);
-    w.add_u32(names::block_count, c.n_layer);
-    w.add_u32(names::feed_forward_length, c.n_ff);
-    w.add_u32(names::rope_dimension_count, c.n_rot());
-    w.add_u32(names::head_count, c.n_head);
-    w.add_bool(names::use_parallel_residual, c.parallel_residual);
-    w.add_f32(names::layer_norm_epsilon, float(c.norm_eps));
-    // llama.cpp writes no freq_base for gptneox and assumes 10000; record any other base.
-    if (c.rope_base != 10000.0) w.add_f32(names::rope_freq_base, float(c.rope_base));
-    w.add_u32(names::file_type_key, file_type_of(weight_type));
+    add_hparams_keys(w, c.hparams(), weight_type);
     if (weight_type == TensorType::q8_0) w.add_u32(quantization_version_key, ggml_quant_version);
     add_tokenizer_keys(w, vocab, c.bos_token_id, c.eos_token_id);
 }

@@ -148,4 +148,19 @@ HfConfig parse_hf_config(std::string_view json, const std::string& file) {
 
 HfConfig read_hf_config(const std::string& path) { return parse_hf_config(read_text_file(path), path); }
 
+model::HParams HfConfig::hparams() const {
+    model::HParams hp;
+    hp.n_vocab = n_vocab;
+    hp.n_ctx = n_ctx;
+    hp.n_embd = n_embd;
+    hp.n_layer = n_layer;
+    hp.n_head = n_head;
+    hp.n_rot = n_rot();
+    hp.n_ff = n_ff;
+    hp.norm_eps = float(norm_eps);
+    hp.rope_base = float(rope_base);
+    hp.parallel_residual = parallel_residual;
+    return hp;
+}
+
 }  // namespace pe::convert

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/model/hparams.hpp"
+
 namespace pe::convert {
 
 struct HfConfig {
@@ -25,6 +27,7 @@ struct HfConfig {
     uint32_t head_dim() const { return n_embd / n_head; }
     // llama.cpp's rope.dimension_count: int(rotary_pct * (hidden_size // num_attention_heads)).
     uint32_t n_rot() const { return uint32_t(rotary_pct * double(head_dim())); }
+    model::HParams hparams() const;  // as the GGUF will state them
 };
 
 HfConfig parse_hf_config(std::string_view json, const std::string& file);

@@ -5,10 +5,12 @@
 #include <cmath>
 #include <numbers>
 
+#include "engine/convert/gguf_metadata.hpp"
 #include "engine/convert/hf_tokenizer.hpp"
 #include "engine/gguf/writer.hpp"
 #include "engine/model/gptneox_names.hpp"
 #include "engine/model/quant.hpp"
+#include "engine/model/tensors.hpp"
 
 namespace pe::convert {
 
@@ -67,50 +69,24 @@ private:
     bool has_spare_ = false;
 };
 
-struct TensorPlan {
-    std::string name;
-    std::vector<uint64_t> ne;
-    bool matrix;  // stored in the chosen dtype; otherwise f32
+struct Init {
     double mean, std;
 };
 
-std::vector<TensorPlan> plan(const HParams& hp) {
-    const double C = hp.n_embd, F = hp.n_ff, L2 = 2.0 * hp.n_layer;
-    const uint64_t c = hp.n_embd, f = hp.n_ff, v = hp.n_vocab;
-    std::vector<TensorPlan> p;
-    p.push_back({names::token_embd, {c, v}, true, 0.0, 1.0});
-    for (uint32_t i = 0; i < hp.n_layer; ++i) {
-        auto n = [i](const char* suffix) { return names::layer_tensor(i, suffix); };
-        p.push_back({n(names::attn_norm_w), {c}, false, 1.0, 0.05});
-        p.push_back({n(names::attn_norm_b), {c}, false, 0.0, 0.02});
-        p.push_back({n(names::attn_qkv_w), {c, 3 * c}, true, 0.0, 1.0 / std::sqrt(C)});
-        p.push_back({n(names::attn_qkv_b), {3 * c}, false, 0.0, 0.02});
-        p.push_back({n(names::attn_output_w), {c, c}, true, 0.0, 1.0 / std::sqrt(L2 * C)});
-        p.push_back({n(names::attn_output_b), {c}, false, 0.0, 0.02});
-        p.push_back({n(names::ffn_norm_w), {c}, false, 1.0, 0.05});
-        p.push_back({n(names::ffn_norm_b), {c}, false, 0.0, 0.02});
-        p.push_back({n(names::ffn_up_w), {c, f}, true, 0.0, 1.0 / std::sqrt(C)});
-        p.push_back({n(names::ffn_up_b), {f}, false, 0.0, 0.02});
-        p.push_back({n(names::ffn_down_w), {f, c}, true, 0.0, 1.0 / std::sqrt(L2 * F)});
-        p.push_back({n(names::ffn_down_b), {c}, false, 0.0, 0.02});
+// The weight scales of synthetic.hpp, by what the tensor is: a layer matrix writing C features
+// writes into the residual stream and is scaled down by sqrt(2L) more (GPT-2's initialisation).
+Init init_of(const model::TensorRef& t, const HParams& hp) {
+    using model::Dim, model::TensorKind;
+    switch (t.spec.kind) {
+        case TensorKind::embedding: return {0.0, 1.0};
+        case TensorKind::norm: return {1.0, 0.05};
+        case TensorKind::bias: return {0.0, 0.02};
+        case TensorKind::unembedding: return {0.0, 2.0 / std::sqrt(double(hp.n_embd))};
+        case TensorKind::matrix: break;
     }
-    p.push_back({names::output_norm_w, {c}, false, 1.0, 0.05});
-    p.push_back({names::output_norm_b, {c}, false, 0.0, 0.02});
-    p.push_back({names::output, {c, v}, true, 0.0, 2.0 / std::sqrt(C)});
-    return p;
-}
-
-// llama.cpp's general.file_type (LLAMA_FTYPE_*) for a file whose matrices are all `t`.
-uint32_t file_type(gguf::TensorType t) {
-    switch (t) {
-        case gguf::TensorType::f32: return 0;
-        case gguf::TensorType::f16: return 1;
-        case gguf::TensorType::q4_0: return 2;
-        case gguf::TensorType::q8_0: return 7;
-        case gguf::TensorType::bf16: return 32;
-        case gguf::TensorType::q6_k: return 18;
-    }
-    return 0;
+    const double fan_in = double(model::dim_value(t.spec.dims[1], hp));
+    if (t.spec.dims[0] == Dim::C) return {0.0, 1.0 / std::sqrt(2.0 * hp.n_layer * fan_in)};
+    return {0.0, 1.0 / std::sqrt(fan_in)};
 }
 
 }  // namespace
@@ -132,32 +108,26 @@ void write_synthetic_gguf(const std::string& path, const SynthOptions& options) 
     gguf::Writer w(path);
     w.add_string(names::architecture_key, names::architecture);
     w.add_string(names::name_key, "synthetic-pythia-" + options.shape.name + "-seed" + std::to_string(options.seed));
-    w.add_u32(names::file_type_key, file_type(options.dtype));
-    w.add_u32(names::context_length, hp.n_ctx);
-    w.add_u32(names::embedding_length, hp.n_embd);
-    w.add_u32(names::block_count, hp.n_layer);
-    w.add_u32(names::feed_forward_length, hp.n_ff);
-    w.add_u32(names::rope_dimension_count, hp.n_rot);
-    w.add_u32(names::head_count, hp.n_head);
-    w.add_bool(names::use_parallel_residual, true);
-    w.add_f32(names::layer_norm_epsilon, hp.norm_eps);
+    add_hparams_keys(w, hp, options.dtype);
     if (!options.tokenizer_json.empty())  // bos = eos = 0 as in every Pythia config (§1.8)
         add_tokenizer_keys(w, read_hf_tokenizer(options.tokenizer_json, hp.n_vocab), 0, 0);
 
-    const std::vector<TensorPlan> tensors = plan(hp);
-    for (const auto& t : tensors)
-        w.declare_tensor(t.name, t.matrix ? options.dtype : gguf::TensorType::f32, t.ne);
-    for (size_t i = 0; i < tensors.size(); ++i) {
-        const TensorPlan& t = tensors[i];
+    auto dtype_of = [&](const model::TensorRef& t) { return t.spec.is_matrix() ? options.dtype : gguf::TensorType::f32; };
+    model::for_each_tensor_spec(hp.n_layer, [&](const model::TensorRef& t) {
+        w.declare_tensor(t.gguf_name(), dtype_of(t), t.ne(hp));
+    });
+    uint64_t i = 0;
+    model::for_each_tensor_spec(hp.n_layer, [&](const model::TensorRef& t) {
         // One stream per tensor, so a tensor's values do not depend on the dtype or on the others.
         Normal normal(options.seed * 0x100000001b3ull + i + 1);
+        ++i;
+        const Init init = init_of(t, hp);
         uint64_t n = 1;
-        for (uint64_t d : t.ne) n *= d;
+        for (uint64_t d : t.shape(hp)) n *= d;
         std::vector<float> values(n);
-        for (float& x : values) x = normal(t.mean, t.std);
-        const std::vector<std::byte> bytes = model::quantize(t.matrix ? options.dtype : gguf::TensorType::f32, values);
-        w.write_tensor_data(t.name, bytes);
-    }
+        for (float& x : values) x = normal(init.mean, init.std);
+        w.write_tensor_data(t.gguf_name(), model::quantize(dtype_of(t), values));
+    });
     w.commit();
 }
 

@@ -7,11 +7,15 @@
 namespace pe::cpu {
 namespace {
 
+// The matrices multiplied in full (the tensor table's matrix and unembedding kinds; not token_embd).
 std::vector<model::Weight*> matrices(Weights& w) {
     std::vector<model::Weight*> out;
-    for (auto& l : w.layers)
-        for (model::Weight* m : {&l.qkv_w, &l.attn_out_w, &l.ffn_up_w, &l.ffn_down_w}) out.push_back(m);
-    out.push_back(&w.output);
+    model::for_each_tensor(
+        [&](const model::TensorRef& t, model::Weight& m) {
+            if (t.spec.kind == model::TensorKind::matrix || t.spec.kind == model::TensorKind::unembedding)
+                out.push_back(&m);
+        },
+        static_cast<model::ModelWeights&>(w));
     return out;
 }
 
@@ -19,12 +23,8 @@ std::vector<model::Weight*> matrices(Weights& w) {
 
 Weights Weights::view(const model::Model& model) {
     Weights w;
+    static_cast<model::ModelWeights&>(w) = model;
     w.hparams = model.hparams();
-    w.token_embd = model.token_embd;
-    w.layers = model.layers;
-    w.output_norm_w = model.output_norm_w;
-    w.output_norm_b = model.output_norm_b;
-    w.output = model.output;
     return w;
 }
 

@@ -11,11 +11,9 @@
 
 namespace pe::cpu {
 
-struct Weights {
+// token_embd stays the GGUF view: only T rows are read per call.
+struct Weights : model::ModelWeights {
     model::HParams hparams;
-    model::Weight token_embd;  // always the GGUF view: only T rows are read per call
-    std::vector<model::LayerWeights> layers;
-    model::Weight output_norm_w, output_norm_b, output;
 
     // The model's own tensors, nothing copied.
     static Weights view(const model::Model& model);

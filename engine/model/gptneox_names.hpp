@@ -1,8 +1,6 @@
-// GGUF metadata keys and tensor names of llama.cpp's gptneox convention, in one place
-// (neox-gguf-tokenizer.md §2.1 keys, §2.2 tensor names). Read by Model, written by synth and convert.
+// GGUF metadata keys of llama.cpp's gptneox convention, in one place (neox-gguf-tokenizer.md §2.1).
+// Read by Model, written by synth and convert. The tensor names are in the tensor table (tensors.hpp).
 #pragma once
-
-#include <string>
 
 namespace pe::model::names {
 
@@ -20,28 +18,5 @@ inline constexpr const char* rope_freq_base = "gptneox.rope.freq_base";  // abse
 inline constexpr const char* head_count = "gptneox.attention.head_count";
 inline constexpr const char* use_parallel_residual = "gptneox.use_parallel_residual";
 inline constexpr const char* layer_norm_epsilon = "gptneox.attention.layer_norm_epsilon";
-
-inline constexpr const char* token_embd = "token_embd.weight";
-inline constexpr const char* output_norm_w = "output_norm.weight";
-inline constexpr const char* output_norm_b = "output_norm.bias";
-inline constexpr const char* output = "output.weight";
-
-// Per-layer tensors: "blk.<i>.<suffix>".
-inline constexpr const char* attn_norm_w = "attn_norm.weight";
-inline constexpr const char* attn_norm_b = "attn_norm.bias";
-inline constexpr const char* attn_qkv_w = "attn_qkv.weight";
-inline constexpr const char* attn_qkv_b = "attn_qkv.bias";
-inline constexpr const char* attn_output_w = "attn_output.weight";
-inline constexpr const char* attn_output_b = "attn_output.bias";
-inline constexpr const char* ffn_norm_w = "ffn_norm.weight";
-inline constexpr const char* ffn_norm_b = "ffn_norm.bias";
-inline constexpr const char* ffn_up_w = "ffn_up.weight";
-inline constexpr const char* ffn_up_b = "ffn_up.bias";
-inline constexpr const char* ffn_down_w = "ffn_down.weight";
-inline constexpr const char* ffn_down_b = "ffn_down.bias";
-
-inline std::string layer_tensor(uint32_t layer, const char* suffix) {
-    return "blk." + std::to_string(layer) + "." + suffix;
-}
 
 }  // namespace pe::model::names

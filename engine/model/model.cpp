@@ -15,12 +15,6 @@
 namespace pe::model {
 namespace {
 
-// One expected dim: its value and how it follows from the hyper-parameters ("3*n_embd").
-struct Dim {
-    uint64_t value;
-    std::string meaning;
-};
-
 class Loader {
 public:
     explicit Loader(const gguf::Reader& reader) : r_(reader) {}
@@ -64,23 +58,27 @@ public:
     }
 
     // A matrix may be any type we can dequantize; norms and biases are f32 (§2.2).
-    Weight tensor(const std::string& name, std::vector<Dim> dims, bool matrix) {
+    Weight tensor(const TensorRef& t, const HParams& hp) {
+        const std::string name = t.gguf_name();
         const gguf::TensorInfo* info = r_.find_tensor(name);
         if (!info) throw_bad_input(r_.path(), "tensor '" + name + "'", "missing");
-        if (!matrix && info->type != gguf::TensorType::f32)
+        if (!t.spec.is_matrix() && info->type != gguf::TensorType::f32)
             throw_unsupported(r_.path(), "tensor '" + name + "'",
                               "type " + std::string(gguf::type_traits(info->type).name) +
                                   ", expected F32 (norms and biases are always f32)");
+        const std::vector<Dim> dims = t.dims();  // outermost first: ne[i] is dims[rank - 1 - i]
         if (info->ne.size() != dims.size())
             throw_bad_input(r_.path(), "tensor '" + name + "'",
                             std::to_string(info->ne.size()) + " dims, expected " + std::to_string(dims.size()),
                             info->info_offset_bytes);
-        for (size_t i = 0; i < dims.size(); ++i)
-            if (info->ne[i] != dims[i].value)
+        for (size_t i = 0; i < dims.size(); ++i) {
+            const Dim d = dims[dims.size() - 1 - i];
+            if (info->ne[i] != dim_value(d, hp))
                 throw_bad_input(r_.path(), "tensor '" + name + "' ne[" + std::to_string(i) + "]",
-                                std::to_string(info->ne[i]) + ", expected " + dims[i].meaning + " = " +
-                                    std::to_string(dims[i].value),
+                                std::to_string(info->ne[i]) + ", expected " + dim_name(d) + " = " +
+                                    std::to_string(dim_value(d, hp)),
                                 info->info_offset_bytes);
+        }
         if (const auto at = first_non_finite(info->type, info->data))
             throw_bad_input(r_.path(), "tensor '" + name + "'",
                             "holds a NaN or infinite value at element " + std::to_string(*at) +
@@ -129,19 +127,16 @@ Model Model::from_reader(gguf::Reader reader) {
     Loader ld(m.reader_);
     HParams hp = ld.read_hparams();
 
-    const Dim C{hp.n_embd, "n_embd"}, C3{3ull * hp.n_embd, "3*n_embd"}, F{hp.n_ff, "n_ff"};
     // The padded vocabulary is whatever token_embd holds (§1.7); output.weight must agree.
-    const gguf::TensorInfo* embd = m.reader_.find_tensor(names::token_embd);
+    const std::string embd_name = TensorRef{std::get<0>(input_tensors).spec}.gguf_name();
+    const gguf::TensorInfo* embd = m.reader_.find_tensor(embd_name);
     if (embd && embd->ne.size() == 2) {
         if (embd->ne[1] == 0 || embd->ne[1] > uint64_t(std::numeric_limits<int32_t>::max()))
-            throw_bad_input(m.reader_.path(), std::string("tensor '") + names::token_embd + "' ne[1]",
+            throw_bad_input(m.reader_.path(), "tensor '" + embd_name + "' ne[1]",
                             std::to_string(embd->ne[1]) + " is not a usable vocabulary size",
                             embd->info_offset_bytes);
         hp.n_vocab = uint32_t(embd->ne[1]);
     }
-    const Dim Vp{hp.n_vocab, "n_vocab (token_embd ne[1])"};
-    m.token_embd = ld.tensor(names::token_embd, {C, Vp}, true);
-
     // 12 tensors per layer: a block_count the tensors cannot back is refused before the layer table
     // is allocated from it (a layer short of a tensor or two gets the "missing" error below instead).
     const uint64_t tensors_needed = uint64_t(hp.n_layer) * 12;
@@ -150,25 +145,7 @@ Model Model::from_reader(gguf::Reader reader) {
                         std::to_string(hp.n_layer) + " layers need " + std::to_string(tensors_needed) +
                             " tensors, but the file holds " + std::to_string(m.reader_.tensors().size()));
     m.layers.resize(hp.n_layer);
-    for (uint32_t i = 0; i < hp.n_layer; ++i) {
-        auto name = [i](const char* suffix) { return names::layer_tensor(i, suffix); };
-        LayerWeights& l = m.layers[i];
-        l.attn_norm_w = ld.tensor(name(names::attn_norm_w), {C}, false);
-        l.attn_norm_b = ld.tensor(name(names::attn_norm_b), {C}, false);
-        l.qkv_w = ld.tensor(name(names::attn_qkv_w), {C, C3}, true);
-        l.qkv_b = ld.tensor(name(names::attn_qkv_b), {C3}, false);
-        l.attn_out_w = ld.tensor(name(names::attn_output_w), {C, C}, true);
-        l.attn_out_b = ld.tensor(name(names::attn_output_b), {C}, false);
-        l.ffn_norm_w = ld.tensor(name(names::ffn_norm_w), {C}, false);
-        l.ffn_norm_b = ld.tensor(name(names::ffn_norm_b), {C}, false);
-        l.ffn_up_w = ld.tensor(name(names::ffn_up_w), {C, F}, true);
-        l.ffn_up_b = ld.tensor(name(names::ffn_up_b), {F}, false);
-        l.ffn_down_w = ld.tensor(name(names::ffn_down_w), {F, C}, true);
-        l.ffn_down_b = ld.tensor(name(names::ffn_down_b), {C}, false);
-    }
-    m.output_norm_w = ld.tensor(names::output_norm_w, {C}, false);
-    m.output_norm_b = ld.tensor(names::output_norm_b, {C}, false);
-    m.output = ld.tensor(names::output, {C, Vp}, true);
+    for_each_tensor([&](const TensorRef& t, Weight& w) { w = ld.tensor(t, hp); }, static_cast<ModelWeights&>(m));
     ld.check_no_extra_tensors(hp.n_layer);
     m.hparams_ = hp;
     return m;

@@ -4,31 +4,21 @@
 #include "engine/vulkan/forward.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace pe::vulkan {
 
 DeviceModel DeviceModel::upload(Device& device, const model::Model& model) {
     DeviceModel d;
-    d.token_embd = upload_weight(device, model.token_embd);
-    for (const model::LayerWeights& l : model.layers) {
-        Layer dl;
-        dl.attn_norm_w = upload_vector(device, l.attn_norm_w);
-        dl.attn_norm_b = upload_vector(device, l.attn_norm_b);
-        dl.qkv_w = upload_weight(device, l.qkv_w);
-        dl.qkv_b = upload_vector(device, l.qkv_b);
-        dl.attn_out_w = upload_weight(device, l.attn_out_w);
-        dl.attn_out_b = upload_vector(device, l.attn_out_b);
-        dl.ffn_norm_w = upload_vector(device, l.ffn_norm_w);
-        dl.ffn_norm_b = upload_vector(device, l.ffn_norm_b);
-        dl.ffn_up_w = upload_weight(device, l.ffn_up_w);
-        dl.ffn_up_b = upload_vector(device, l.ffn_up_b);
-        dl.ffn_down_w = upload_weight(device, l.ffn_down_w);
-        dl.ffn_down_b = upload_vector(device, l.ffn_down_b);
-        d.layers.push_back(std::move(dl));
-    }
-    d.output_norm_w = upload_vector(device, model.output_norm_w);
-    d.output_norm_b = upload_vector(device, model.output_norm_b);
-    d.output = upload_weight(device, model.output);
+    d.layers.resize(model.layers.size());
+    model::for_each_tensor(
+        [&](const model::TensorRef&, auto& on_device, const model::Weight& w) {
+            if constexpr (std::is_same_v<std::remove_cvref_t<decltype(on_device)>, DeviceWeight>)
+                on_device = upload_weight(device, w);
+            else
+                on_device = upload_vector(device, w);
+        },
+        d, static_cast<const model::ModelWeights&>(model));
     const auto& hp = model.hparams();
     const auto table = rope_table(hp.n_ctx, hp.n_rot, hp.rope_base);
     d.rope = Buffer(device, table.size() * 4);

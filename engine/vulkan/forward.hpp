@@ -12,23 +12,10 @@
 
 namespace pe::vulkan {
 
-struct DeviceModel {
-    struct Layer {
-        Buffer attn_norm_w, attn_norm_b;
-        DeviceWeight qkv_w;
-        Buffer qkv_b;
-        DeviceWeight attn_out_w;
-        Buffer attn_out_b;
-        Buffer ffn_norm_w, ffn_norm_b;
-        DeviceWeight ffn_up_w;
-        Buffer ffn_up_b;
-        DeviceWeight ffn_down_w;
-        Buffer ffn_down_b;
-    };
-    DeviceWeight token_embd;
-    std::vector<Layer> layers;
-    Buffer output_norm_w, output_norm_b;
-    DeviceWeight output;
+// The model's tensors on the device, laid out by the tensor table (engine/model/tensors.hpp):
+// matrices as DeviceWeight, norms and biases as F32 buffers.
+struct DeviceModel : model::ModelTensors<DeviceWeight, Buffer> {
+    using Layer = model::LayerTensors<DeviceWeight, Buffer>;
     Buffer rope;  // (n_ctx, R/2) cos, sin
 
     // Device-local copies of every weight, uploaded through staging; out of memory is device_oom.

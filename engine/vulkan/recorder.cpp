@@ -29,8 +29,7 @@ Recorder::Recorder(Device& device) : device_(&device) {
 
 Recorder::Recorder(Recorder&& o) noexcept
     : device_(o.device_), pool_(std::exchange(o.pool_, VK_NULL_HANDLE)), cmd_(std::exchange(o.cmd_, VK_NULL_HANDLE)),
-      descriptor_pools_(std::move(o.descriptor_pools_)), pool_in_use_(o.pool_in_use_), recording_(o.recording_),
-      n_dispatches_(o.n_dispatches_) {}
+      descriptor_pools_(std::move(o.descriptor_pools_)), pool_in_use_(o.pool_in_use_), recording_(o.recording_) {}
 
 Recorder::~Recorder() {
     if (!pool_) return;
@@ -135,7 +134,6 @@ void Recorder::dispatch(const Kernel& kernel, std::initializer_list<BufferRange>
     if (!push.empty())
         vkCmdPushConstants(cmd_, kernel.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, uint32_t(push.size()), push.data());
     vkCmdDispatch(cmd_, groups[0], groups[1], groups[2]);
-    ++n_dispatches_;
 }
 
 void Recorder::copy(const Buffer& src, uint64_t src_offset, Buffer& dst, uint64_t dst_offset, uint64_t bytes) {
@@ -167,7 +165,6 @@ void Recorder::submit_and_wait() {
     device_->submit_and_wait(cmd_);
     for (VkDescriptorPool p : descriptor_pools_) check(vkResetDescriptorPool(device_->handle(), p, 0), "vkResetDescriptorPool");
     pool_in_use_ = 0;
-    n_dispatches_ = 0;
 }
 
 }  // namespace pe::vulkan

@@ -49,7 +49,6 @@ public:
     void copy(const Buffer& src, uint64_t src_offset, Buffer& dst, uint64_t dst_offset, uint64_t bytes);
     void barrier();
     void submit_and_wait();
-    uint32_t n_dispatches() const { return n_dispatches_; }
 
 private:
     void begin();
@@ -60,7 +59,6 @@ private:
     std::vector<VkDescriptorPool> descriptor_pools_;
     size_t pool_in_use_ = 0;
     bool recording_ = false;
-    uint32_t n_dispatches_ = 0;
 };
 
 }  // namespace pe::vulkan

@@ -37,25 +37,25 @@ struct Spec {
                 {names::use_parallel_residual, Value::of(ValueType::boolean, true)},
                 {names::layer_norm_epsilon, Value::of(ValueType::f32, 1e-5f)}};
         const uint64_t C = 64, F = 256, V = 96;
-        tensors.push_back({names::token_embd, TensorType::f16, {C, V}});
+        tensors.push_back({"token_embd.weight", TensorType::f16, {C, V}});
         for (uint32_t i = 0; i < 2; ++i) {
-            auto n = [i](const char* s) { return names::layer_tensor(i, s); };
-            tensors.push_back({n(names::attn_norm_w), TensorType::f32, {C}});
-            tensors.push_back({n(names::attn_norm_b), TensorType::f32, {C}});
-            tensors.push_back({n(names::attn_qkv_w), TensorType::q8_0, {C, 3 * C}});
-            tensors.push_back({n(names::attn_qkv_b), TensorType::f32, {3 * C}});
-            tensors.push_back({n(names::attn_output_w), TensorType::f16, {C, C}});
-            tensors.push_back({n(names::attn_output_b), TensorType::f32, {C}});
-            tensors.push_back({n(names::ffn_norm_w), TensorType::f32, {C}});
-            tensors.push_back({n(names::ffn_norm_b), TensorType::f32, {C}});
-            tensors.push_back({n(names::ffn_up_w), TensorType::bf16, {C, F}});
-            tensors.push_back({n(names::ffn_up_b), TensorType::f32, {F}});
-            tensors.push_back({n(names::ffn_down_w), TensorType::f32, {F, C}});
-            tensors.push_back({n(names::ffn_down_b), TensorType::f32, {C}});
+            auto n = [i](const char* s) { return "blk." + std::to_string(i) + "." + s; };
+            tensors.push_back({n("attn_norm.weight"), TensorType::f32, {C}});
+            tensors.push_back({n("attn_norm.bias"), TensorType::f32, {C}});
+            tensors.push_back({n("attn_qkv.weight"), TensorType::q8_0, {C, 3 * C}});
+            tensors.push_back({n("attn_qkv.bias"), TensorType::f32, {3 * C}});
+            tensors.push_back({n("attn_output.weight"), TensorType::f16, {C, C}});
+            tensors.push_back({n("attn_output.bias"), TensorType::f32, {C}});
+            tensors.push_back({n("ffn_norm.weight"), TensorType::f32, {C}});
+            tensors.push_back({n("ffn_norm.bias"), TensorType::f32, {C}});
+            tensors.push_back({n("ffn_up.weight"), TensorType::bf16, {C, F}});
+            tensors.push_back({n("ffn_up.bias"), TensorType::f32, {F}});
+            tensors.push_back({n("ffn_down.weight"), TensorType::f32, {F, C}});
+            tensors.push_back({n("ffn_down.bias"), TensorType::f32, {C}});
         }
-        tensors.push_back({names::output_norm_w, TensorType::f32, {C}});
-        tensors.push_back({names::output_norm_b, TensorType::f32, {C}});
-        tensors.push_back({names::output, TensorType::f16, {C, V}});
+        tensors.push_back({"output_norm.weight", TensorType::f32, {C}});
+        tensors.push_back({"output_norm.bias", TensorType::f32, {C}});
+        tensors.push_back({"output.weight", TensorType::f16, {C, V}});
     }
 
     Tensor& tensor(const std::string& name) {
@@ -195,7 +195,7 @@ BOOST_AUTO_TEST_CASE(wrong_shape_names_dim_got_and_expected) {
 
 BOOST_AUTO_TEST_CASE(output_must_match_token_embd_vocab) {
     Spec s;
-    s.tensor(names::output).ne = {64, 128};
+    s.tensor("output.weight").ne = {64, 128};
     expect_error(s.write("vocab.gguf"), pe::ErrorKind::bad_input, "tensor 'output.weight' ne[1]",
                  "128, expected n_vocab (token_embd ne[1]) = 96");
 }
