@@ -20,20 +20,20 @@ void write_small_model(const std::string& path, const SmallModel& m) {
         std::vector<uint64_t> ne;
         bool norm;
     };
-    std::vector<T> tensors = {{names::token_embd, {C, V}, false}};
+    std::vector<T> tensors = {{"token_embd.weight", {C, V}, false}};
     for (uint32_t i = 0; i < m.n_layer; ++i) {
-        auto g = [i](const char* s) { return names::layer_tensor(i, s); };
-        for (const T& t : std::vector<T>{{g(names::attn_norm_w), {C}, true}, {g(names::attn_norm_b), {C}, false},
-                                         {g(names::attn_qkv_w), {C, 3 * C}, false}, {g(names::attn_qkv_b), {3 * C}, false},
-                                         {g(names::attn_output_w), {C, C}, false}, {g(names::attn_output_b), {C}, false},
-                                         {g(names::ffn_norm_w), {C}, true}, {g(names::ffn_norm_b), {C}, false},
-                                         {g(names::ffn_up_w), {C, F}, false}, {g(names::ffn_up_b), {F}, false},
-                                         {g(names::ffn_down_w), {F, C}, false}, {g(names::ffn_down_b), {C}, false}})
+        auto g = [i](const char* s) { return "blk." + std::to_string(i) + "." + s; };
+        for (const T& t : std::vector<T>{{g("attn_norm.weight"), {C}, true}, {g("attn_norm.bias"), {C}, false},
+                                         {g("attn_qkv.weight"), {C, 3 * C}, false}, {g("attn_qkv.bias"), {3 * C}, false},
+                                         {g("attn_output.weight"), {C, C}, false}, {g("attn_output.bias"), {C}, false},
+                                         {g("ffn_norm.weight"), {C}, true}, {g("ffn_norm.bias"), {C}, false},
+                                         {g("ffn_up.weight"), {C, F}, false}, {g("ffn_up.bias"), {F}, false},
+                                         {g("ffn_down.weight"), {F, C}, false}, {g("ffn_down.bias"), {C}, false}})
             tensors.push_back(t);
     }
-    tensors.push_back({names::output_norm_w, {C}, true});
-    tensors.push_back({names::output_norm_b, {C}, false});
-    tensors.push_back({names::output, {C, V}, false});
+    tensors.push_back({"output_norm.weight", {C}, true});
+    tensors.push_back({"output_norm.bias", {C}, false});
+    tensors.push_back({"output.weight", {C, V}, false});
     if (!m.extra_tensor.empty()) tensors.push_back({m.extra_tensor, {C}, false});
 
     gguf::Writer w(path);
