@@ -19,7 +19,17 @@ struct BackendOptions {
 
 std::vector<std::string> backend_names();
 
-// "cpu", "vulkan", or "vulkan:FEATURES" (vulkan::parse_kernel_features: "portable", "subgroups", ...).
+// What "auto" became, and why, for the run's header line.
+struct BackendChoice {
+    std::string name;  // "cpu" or "vulkan" (any other name passes through unchanged)
+    std::string why;   // empty unless the name was "auto"
+};
+// "auto" (the default of eval): vulkan when the Vulkan device to be used (options.device, else any) is
+// not a CPU (VkPhysicalDeviceType != CPU: lavapipe/llvmpipe run slower than the CPU backend on the
+// same cores), else cpu.
+BackendChoice choose_backend(const std::string& name, const BackendOptions& options);
+
+// "auto" (choose_backend), "cpu", "vulkan", or "vulkan:FEATURES" (vulkan::parse_kernel_features: "portable", "subgroups", ...).
 // Throws pe::Error (bad_input, field "--backend") for an unknown name.
 std::unique_ptr<model::Backend> make_backend(const std::string& name, const model::Model& model,
                                              const BackendOptions& options = {});

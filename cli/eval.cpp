@@ -33,7 +33,7 @@ struct EvalArgs {
     std::optional<long> step;
     std::optional<std::string> revision;
     std::vector<std::string> tasks = default_tasks;
-    std::string backend = "vulkan";
+    std::string backend = "auto";
     std::string device;
     uint64_t device_memory_limit = 0;
     int threads = 0;
@@ -131,7 +131,8 @@ void run_eval(const EvalArgs& a) {
     bopt.n_threads = a.threads;
     bopt.device = a.device;
     bopt.device_memory_limit_mib = a.device_memory_limit;
-    auto backend = make_backend(a.backend, model, bopt);
+    const BackendChoice choice = choose_backend(a.backend, bopt);
+    auto backend = make_backend(choice.name, model, bopt);
 
     const fs::path out = output_path(a, ref);
     fs::path checkpoint_path = out;
@@ -147,8 +148,9 @@ void run_eval(const EvalArgs& a) {
         if (store.discarded_other_run())
             std::fprintf(stderr, "note: %s was written by another model, backend or precision; starting over\n",
                          checkpoint_path.string().c_str());
-        std::fprintf(stderr, "model %s (%s), backend %s on %s, logits %s\n", model.name().c_str(), gguf.string().c_str(),
-                     backend->name().c_str(), backend->device_name().c_str(), a.precision.c_str());
+        std::fprintf(stderr, "model %s (%s), backend %s on %s%s%s, logits %s\n", model.name().c_str(),
+                     gguf.string().c_str(), backend->name().c_str(), backend->device_name().c_str(),
+                     choice.why.empty() ? "" : "; ", choice.why.c_str(), a.precision.c_str());
     }
 
     const int32_t eot = static_cast<int32_t>(model.gguf().get_integer(tokenizer::gguf_keys::eos_token_id).value_or(0));
@@ -221,7 +223,8 @@ void add_eval(CLI::App& app) {
     cmd->add_option("--revision", args->revision, "hub revision (default main = step143000 for Pythia)");
     cmd->add_option("--tasks", args->tasks, "comma-separated tasks (default: all five)")->delimiter(',');
     cmd->add_option("--backend", args->backend,
-                    "vulkan, cpu, or vulkan:portable (no optional device features; see `pythia-eval devices`)")
+                    "auto (Vulkan unless its device is a CPU renderer, then cpu), vulkan, cpu, or vulkan:portable "
+                    "(no optional device features; see `pythia-eval devices`)")
         ->capture_default_str();
     cmd->add_option("--device", args->device, "Vulkan device index as `pythia-eval devices` lists it");
     cmd->add_option("--device-memory-limit", args->device_memory_limit,

@@ -9,6 +9,7 @@ packages=(
   libsimdjson-dev libfmt-dev libboost-test-dev libcli11-dev libutf8proc-dev libonig-dev
   libcurl4-openssl-dev libssl-dev zlib1g-dev
   python3                                        # the loopback hub server in tests
+  libopenblas0-pthread                           # CPU backend matrix products (opened at run time)
   slurm-wlm                                      # tests/sweep: a real one-node Slurm for `sweep --slurm`
   munge                                          # tests/sweep: Slurm's authentication daemon
   gnuplot-nox                                    # plot and report draw the learning curves (svg, pngcairo)

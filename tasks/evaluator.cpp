@@ -112,10 +112,11 @@ model::ScoreRequest make_score_request(const TokenRequest& request, size_t max_l
     return out;
 }
 
-EvalResult evaluate(const EvalOptions& options, const Encoder& encode, model::Backend& backend) {
+namespace {
+
+// Phase 1: every task's documents in lm-eval's shuffled order (after --limit), and their requests.
+void load_tasks(const EvalOptions& options, std::vector<TaskRun>& runs, std::vector<FlatRequest>& flat) {
     const DataDir dir(options.data_dir);
-    std::vector<TaskRun> runs;
-    std::vector<FlatRequest> flat;
     for (const auto& name : options.tasks) {
         TaskRun run;
         run.info = &find_task(name);
@@ -130,10 +131,11 @@ EvalResult evaluate(const EvalOptions& options, const Encoder& encode, model::Ba
         run.first_request.push_back(flat.size());
         runs.push_back(std::move(run));
     }
+}
 
-    tokenize_all(flat, encode, options.eot_id);
-
-    // Identical token sequences are scored once (base.py Reorderer), across tasks too.
+// Phase 3: identical token sequences are scored once (base.py Reorderer), across tasks too.
+std::vector<UniqueRequest> deduplicate(const EvalOptions& options, const std::vector<TaskRun>& runs,
+                                       std::vector<FlatRequest>& flat) {
     std::vector<UniqueRequest> uniques;
     std::unordered_map<std::string, size_t> by_key;
     for (size_t i = 0; i < flat.size(); i++) {
@@ -152,7 +154,12 @@ EvalResult evaluate(const EvalOptions& options, const Encoder& encode, model::Ba
         }
         r.unique = it->second;
     }
+    return uniques;
+}
 
+// Phase 4: what a resumed run already has (options.store), counted into the progress totals.
+Progress resume_from_store(const EvalOptions& options, const std::vector<FlatRequest>& flat,
+                           std::vector<UniqueRequest>& uniques) {
     Progress progress{.requests_total = uniques.size()};
     for (auto& u : uniques) {
         progress.tokens_total += u.seq_len - 1;
@@ -162,9 +169,13 @@ EvalResult evaluate(const EvalOptions& options, const Encoder& encode, model::Ba
             progress.tokens_done += u.seq_len - 1;
         }
     }
+    return progress;
+}
 
-    // Pending requests grouped by the document that first asked for them, so that requests
-    // sharing a context sit side by side for the backend's prefix sharing; longest groups first.
+// Phase 5: pending requests grouped by the document that first asked for them, so that requests
+// sharing a context sit side by side for the backend's prefix sharing; longest groups first.
+std::vector<std::vector<size_t>> pending_by_document(const std::vector<FlatRequest>& flat,
+                                                     const std::vector<UniqueRequest>& uniques) {
     std::vector<std::vector<size_t>> groups;
     for (size_t u = 0; u < uniques.size(); u++) {
         if (uniques[u].result) continue;
@@ -181,7 +192,14 @@ EvalResult evaluate(const EvalOptions& options, const Encoder& encode, model::Ba
     };
     std::stable_sort(groups.begin(), groups.end(),
                      [&](const auto& a, const auto& b) { return group_len(a) > group_len(b); });
+    return groups;
+}
 
+// Phase 6: the groups in batches of at most options.batch_tokens input tokens, scored by the backend;
+// each result is stored (resume) and reported (progress) as it arrives.
+void score_pending(const EvalOptions& options, model::Backend& backend, const std::vector<FlatRequest>& flat,
+                   std::vector<UniqueRequest>& uniques, const std::vector<std::vector<size_t>>& groups,
+                   Progress& progress) {
     model::Batch batch{.requests = {}, .precision = options.precision};
     std::vector<size_t> batch_uniques;
     size_t batch_tokens = 0;
@@ -216,7 +234,11 @@ EvalResult evaluate(const EvalOptions& options, const Encoder& encode, model::Ba
         }
     }
     flush();
+}
 
+// Phase 7: per document, its requests' results scored by its task; per task, the metrics aggregated.
+EvalResult collect_metrics(const EvalOptions& options, const std::vector<TaskRun>& runs,
+                           const std::vector<FlatRequest>& flat, const std::vector<UniqueRequest>& uniques) {
     EvalResult out;
     for (size_t t = 0; t < runs.size(); t++) {
         const auto& run = runs[t];
@@ -237,6 +259,19 @@ EvalResult evaluate(const EvalOptions& options, const Encoder& encode, model::Ba
                              aggregate(*run.info, values, options.bootstrap_iters)});
     }
     return out;
+}
+
+}  // namespace
+
+EvalResult evaluate(const EvalOptions& options, const Encoder& encode, model::Backend& backend) {
+    std::vector<TaskRun> runs;
+    std::vector<FlatRequest> flat;
+    load_tasks(options, runs, flat);
+    tokenize_all(flat, encode, options.eot_id);  // phase 2
+    std::vector<UniqueRequest> uniques = deduplicate(options, runs, flat);
+    Progress progress = resume_from_store(options, flat, uniques);
+    score_pending(options, backend, flat, uniques, pending_by_document(flat, uniques), progress);
+    return collect_metrics(options, runs, flat, uniques);
 }
 
 }  // namespace pe::tasks

@@ -1,25 +1,32 @@
-// The CPU Backend (style.md §4): the reference forward pass, then the unembedding of only the
-// positions a request scores (lm-eval-tasks.md §4) or, for probe(), of every position.
+// The CPU Backend (style.md §4), scheduled as the Vulkan backend is and through the same code
+// (backend/plan.hpp): requests packed into batches with each document's shared prefix computed once,
+// the forward pass over the packed rows, and the unembedding and log-softmax only at the scored
+// positions, fused a vocabulary tile at a time (unembed_slots). probe() unembeds every position.
 #include <algorithm>
 #include <string>
-#include <thread>
 
+#include "engine/backend/logprob.hpp"
+#include "engine/backend/plan.hpp"
+#include "engine/backend/requests.hpp"
+#include "engine/cpu/blas.hpp"
 #include "engine/cpu/forward.hpp"
-#include "engine/cpu/ops.hpp"
 #include "engine/cpu/parallel.hpp"
-#include "engine/error.hpp"
 #include "engine/model/backend.hpp"
 #include "engine/model/model.hpp"
 
 namespace pe::model {
 namespace {
 
-// Positions unembedded at once: bounds the logits buffer to rows_per_chunk × Vp floats
+// Positions unembedded at once in probe(): bounds the logits buffer to rows_per_chunk × Vp floats
 // (12.9 MB for Pythia's 50304) however long the sequence.
 constexpr int64_t rows_per_chunk = 64;
 
+// Packed rows per forward pass: large enough for the matrix products to run near the BLAS's peak,
+// small enough that the activations stay a few tens of MB (pythia-1b: 1024 × 8192 × 4 B for ffn_up).
+constexpr uint64_t max_rows = 1024;
+
 // f32 copies of f16/bf16/quantized matrices up to this size (Pythia-410m in f16 needs 1.6 GB):
-// dequantizing once instead of on every call makes short requests several times faster.
+// the products run on f32 (OpenBLAS), so the weights are converted once at load, not per call.
 constexpr uint64_t max_unpacked_bytes = 2ull << 30;
 
 class CpuBackend final : public Backend {
@@ -29,32 +36,28 @@ public:
           weights_(cpu::Weights::unpacked(model, max_unpacked_bytes, n_threads_)) {}
 
     std::string name() const override { return "cpu"; }
+    // "CPU (2 threads, OpenBLAS Cooperlake, weights as f32 +240 MiB)": the threads, the library and
+    // its kernel, and the memory the load-time conversion of the weights added.
     std::string device_name() const override {
-        return "CPU (" + std::to_string(n_threads_) + " thread" + (n_threads_ == 1 ? "" : "s") + ")";
+        std::string s = "CPU (" + std::to_string(n_threads_) + " thread" + (n_threads_ == 1 ? "" : "s");
+        if (const cpu::Blas* blas = cpu::Blas::get()) s += ", " + blas->describe();
+        if (const uint64_t b = weights_.unpacked_bytes()) s += ", weights as f32 +" + std::to_string(b >> 20) + " MiB";
+        return s + ")";
     }
 
     std::vector<std::vector<ScoredToken>> score(const Batch& batch) override {
-        std::vector<std::vector<ScoredToken>> out;
-        out.reserve(batch.requests.size());
-        for (size_t i = 0; i < batch.requests.size(); ++i) {
-            const ScoreRequest& req = batch.requests[i];
-            const std::string what = "score request " + std::to_string(i);
-            check_sequence(req.input, what + " input");
-            check_ids(req.targets, what + " targets");
-            if (req.targets.size() > req.input.size())
-                throw_bad_input(model_.path(), what,
-                                std::to_string(req.targets.size()) + " targets for " +
-                                    std::to_string(req.input.size()) + " input positions");
-            out.push_back(score_one(req, batch.precision));
-        }
+        backend::check_score_batch(model_, batch);
+        std::vector<std::vector<ScoredToken>> out(batch.requests.size());
+        for (size_t i = 0; i < batch.requests.size(); ++i) out[i].resize(batch.requests[i].targets.size());
+        const backend::ScoredRequests todo = backend::with_targets(batch);
+        for (const auto& [first, last] : backend::plan_chunks(todo.requests, max_rows))
+            score_chunk(std::span(todo.requests).subspan(first, last - first), batch.precision,
+                        std::span(todo.index).subspan(first, last - first), out);
         return out;
     }
 
     std::vector<PositionProbe> probe(const ProbeRequest& req) override {
-        check_sequence(req.ids, "probe ids");
-        for (int32_t id : req.probe_ids)
-            if (id < 0 || uint32_t(id) >= model_.hparams().n_vocab)
-                throw_bad_input(model_.path(), "probe id", out_of_vocab(id));
+        backend::check_probe_request(model_, req);
         const int64_t T = int64_t(req.ids.size()), C = model_.hparams().n_embd;
         const int64_t Vp = model_.hparams().n_vocab;
         const std::vector<float> hidden = cpu::forward_hidden(weights_, req.ids, n_threads_);
@@ -63,66 +66,31 @@ public:
         for (int64_t t0 = 0; t0 < T; t0 += rows_per_chunk) {
             const int64_t rows = std::min(rows_per_chunk, T - t0);
             cpu::unembed(weights_, hidden.data() + t0 * C, rows, logits.data(), n_threads_);
-            for (int64_t k = 0; k < rows; ++k) {
-                const int64_t t = t0 + k;
-                const float* row = logits.data() + k * Vp;
-                const cpu::UnembedResult u = cpu::unembed_logprob(row, Vp, -1, LogitPrecision::fp32);
-                PositionProbe& p = out[size_t(t)];
-                p.logsumexp = u.logsumexp;
-                p.argmax = u.argmax;
-                p.max = u.max;
-                for (int32_t id : req.probe_ids) p.probe.push_back(row[id]);
-                if (t + 1 < T) {
-                    p.next_id = req.ids[size_t(t + 1)];
-                    p.next_logprob = double(row[*p.next_id]) - u.logsumexp;
-                }
-            }
+            for (int64_t k = 0; k < rows; ++k)
+                backend::fill_probe(logits.data() + k * Vp, Vp, req, t0 + k, out[size_t(t0 + k)]);
         }
         return out;
     }
 
 private:
-    std::vector<ScoredToken> score_one(const ScoreRequest& req, LogitPrecision precision) {
-        const int64_t T = int64_t(req.input.size()), C = model_.hparams().n_embd;
-        const int64_t Vp = model_.hparams().n_vocab, n_scored = int64_t(req.targets.size());
-        std::vector<ScoredToken> out;
-        out.reserve(size_t(n_scored));
-        if (n_scored == 0) return out;
-        const std::vector<float> hidden = cpu::forward_hidden(weights_, req.input, n_threads_);
-        std::vector<float> logits(size_t(std::min(n_scored, rows_per_chunk) * Vp));
-        const int64_t first = T - n_scored;  // position first + i predicts targets[i]
-        for (int64_t i0 = 0; i0 < n_scored; i0 += rows_per_chunk) {
-            const int64_t rows = std::min(rows_per_chunk, n_scored - i0);
-            cpu::unembed(weights_, hidden.data() + (first + i0) * C, rows, logits.data(), n_threads_);
-            for (int64_t k = 0; k < rows; ++k) {
-                const cpu::UnembedResult u = cpu::unembed_logprob(
-                    logits.data() + k * Vp, Vp, req.targets[size_t(i0 + k)], precision);
-                out.push_back({u.logprob, u.is_argmax});
-            }
+    void score_chunk(std::span<const ScoreRequest> reqs, LogitPrecision precision, std::span<const size_t> index,
+                     std::vector<std::vector<ScoredToken>>& out) {
+        const int64_t C = model_.hparams().n_embd;
+        const backend::PackedBatch pb = backend::pack(reqs, cpu::attention_block_rows);
+        const std::vector<float> hidden = cpu::forward_hidden(weights_, pb, n_threads_);
+        const uint32_t S = pb.n_slots();
+        std::vector<float> rows(size_t(S) * size_t(C));  // the scored rows, gathered
+        std::vector<backend::SlotLogprob> slots;
+        slots.reserve(S);
+        for (uint32_t s = 0; s < S; ++s) {
+            std::copy_n(hidden.data() + size_t(pb.slots[2 * s]) * size_t(C), C, rows.data() + size_t(s) * size_t(C));
+            slots.emplace_back(int32_t(pb.slots[2 * s + 1]), precision);
         }
-        return out;
-    }
-
-    // A sequence fed to the model: 1..n_ctx positions of valid ids.
-    void check_sequence(const std::vector<int32_t>& ids, const std::string& what) const {
-        if (ids.empty()) throw_bad_input(model_.path(), what, "empty sequence");
-        if (ids.size() > model_.hparams().n_ctx)
-            throw_bad_input(model_.path(), what,
-                            std::to_string(ids.size()) + " positions, more than the context length " +
-                                std::to_string(model_.hparams().n_ctx));
-        check_ids(ids, what);
-    }
-
-    void check_ids(const std::vector<int32_t>& ids, const std::string& what) const {
-        const HParams& hp = model_.hparams();
-        for (size_t i = 0; i < ids.size(); ++i)
-            if (ids[i] < 0 || uint32_t(ids[i]) >= hp.n_vocab)
-                throw_bad_input(model_.path(), what + "[" + std::to_string(i) + "]", out_of_vocab(ids[i]));
-    }
-
-    std::string out_of_vocab(int32_t id) const {
-        return "token id " + std::to_string(id) + " is outside the vocabulary [0, " +
-               std::to_string(model_.hparams().n_vocab) + ")";
+        cpu::unembed_slots(weights_, rows.data(), slots, n_threads_);
+        for (uint32_t s = 0; s < S; ++s) {
+            const auto& o = pb.owners[s];
+            out[index[o.request]][o.index] = slots[s].result();
+        }
     }
 
     const Model& model_;

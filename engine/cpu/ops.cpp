@@ -8,8 +8,8 @@
 #include <limits>
 #include <vector>
 
+#include "engine/cpu/blas.hpp"
 #include "engine/cpu/parallel.hpp"
-#include "engine/half.hpp"
 #include "engine/model/quant.hpp"
 
 namespace pe::cpu {
@@ -93,30 +93,33 @@ void matmul_one_row(const float* x, const float* wr, float bias, float* y_col, i
     for (; t < T; ++t) y_col[t * out] = dot(x + t * in, wr, in) + bias;
 }
 
-// Query t of head h: softmax over keys 0..t, then the weighted sum of their values. s has T+ floats.
+// One query row of head h attending to n_keys keys: key j < na in row a0 + j, the others in row
+// b0 + j - na (backend::AttentionBlock). Softmax over the scores, then the weighted sum of values.
+// s has room for n_keys floats.
 #if defined(__x86_64__)
 __attribute__((target_clones("avx2", "default")))
 #endif
-void attention_one_query(const float* qkv, float* out, float* s, int64_t t, int64_t h,
-                                     int64_t H, int64_t D, float scale) {
+void attention_one_query(const float* qkv, float* out, float* s, int64_t row, int64_t n_keys, int64_t a0,
+                         int64_t na, int64_t b0, int64_t h, int64_t H, int64_t D, float scale) {
     const int64_t C = H * D, stride = 3 * C;
-    const float* q = qkv + t * stride + h * D;
+    const float* q = qkv + row * stride + h * D;
+    auto key_row = [&](int64_t j) { return j < na ? a0 + j : b0 + (j - na); };
     float m = -std::numeric_limits<float>::infinity();
-    for (int64_t j = 0; j <= t; ++j) {
-        s[j] = dot(q, qkv + j * stride + C + h * D, D) * scale;
+    for (int64_t j = 0; j < n_keys; ++j) {
+        s[j] = dot(q, qkv + key_row(j) * stride + C + h * D, D) * scale;
         m = std::max(m, s[j]);
     }
     float sum = 0;
-    for (int64_t j = 0; j <= t; ++j) {
+    for (int64_t j = 0; j < n_keys; ++j) {
         s[j] = std::exp(s[j] - m);
         sum += s[j];
     }
     const float inv_sum = 1.0f / sum;
-    float* o = out + t * C + h * D;
+    float* o = out + row * C + h * D;
     std::fill(o, o + D, 0.0f);
-    for (int64_t j = 0; j <= t; ++j) {
+    for (int64_t j = 0; j < n_keys; ++j) {
         const float p = s[j] * inv_sum;
-        const float* v = qkv + j * stride + 2 * C + h * D;
+        const float* v = qkv + key_row(j) * stride + 2 * C + h * D;
         for (int64_t d = 0; d < D; ++d) o[d] += p * v[d];
     }
 }
@@ -133,25 +136,37 @@ void embed(const model::Weight& table, std::span<const int32_t> ids, float* x) {
 }
 
 void layernorm(const float* x, const float* w, const float* b, float* y, int64_t T, int64_t C,
-               float eps) {
-    for (int64_t t = 0; t < T; ++t) {
-        const float* xr = x + t * C;
-        float* yr = y + t * C;
-        const float mean = sum(xr, C) / float(C);
-        float sq[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-        for (int64_t c = 0; c < C; ++c) {
-            const float d = xr[c] - mean;
-            sq[c % 8] += d * d;
+               float eps, int n_threads) {
+    parallel_for(T, n_threads, 32, [&](int64_t t0, int64_t t1, int) {
+        for (int64_t t = t0; t < t1; ++t) {
+            const float* xr = x + t * C;
+            float* yr = y + t * C;
+            const float mean = sum(xr, C) / float(C);
+            float sq[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            for (int64_t c = 0; c < C; ++c) {
+                const float d = xr[c] - mean;
+                sq[c % 8] += d * d;
+            }
+            const float var = sum(sq, 8) / float(C);
+            const float inv_std = 1.0f / std::sqrt(var + eps);
+            for (int64_t c = 0; c < C; ++c) yr[c] = (xr[c] - mean) * inv_std * w[c] + b[c];
         }
-        const float var = sum(sq, 8) / float(C);
-        const float inv_std = 1.0f / std::sqrt(var + eps);
-        for (int64_t c = 0; c < C; ++c) yr[c] = (xr[c] - mean) * inv_std * w[c] + b[c];
-    }
+    });
 }
 
 void matmul(const float* x, const model::Weight& w, const float* b, float* y, int64_t T,
             int n_threads) {
     const int64_t in = int64_t(w.cols()), out = int64_t(w.rows());
+    if (const Blas* blas = Blas::get(); blas && w.type == gguf::TensorType::f32) {
+        blas->set_threads(resolve_threads(n_threads));
+        blas->gemm_nt(T, out, in, x, in, reinterpret_cast<const float*>(w.data.data()), in, y, out);
+        if (b)
+            parallel_for(T, n_threads, 64, [&](int64_t t0, int64_t t1, int) {
+                for (int64_t t = t0; t < t1; ++t)
+                    for (int64_t r = 0; r < out; ++r) y[t * out + r] += b[r];
+            });
+        return;
+    }
     // Blocks of output rows per work item: large enough to amortise the dequantization of a row
     // over all T tokens, small enough to balance two threads on the narrowest layer.
     constexpr int64_t rows_per_item = 16;
@@ -166,94 +181,81 @@ void matmul(const float* x, const model::Weight& w, const float* b, float* y, in
 }
 
 void qkv_rotary(float* qkv, int64_t T, int64_t H, int64_t D, int64_t R, float base, int64_t pos0) {
+    std::vector<uint32_t> pos(static_cast<size_t>(T));
+    for (int64_t t = 0; t < T; ++t) pos[size_t(t)] = uint32_t(pos0 + t);
+    qkv_rotary_at(qkv, pos.data(), T, H, D, R, base, 1);
+}
+
+void qkv_rotary_at(float* qkv, const uint32_t* pos, int64_t T, int64_t H, int64_t D, int64_t R, float base,
+                   int n_threads) {
     const int64_t C = H * D, half = R / 2;
     // inv_freq in fp32 exactly as HF builds it: 1.0 / base ** (arange(0, R, 2).float() / R).
     std::vector<float> inv_freq(static_cast<size_t>(half));
     for (int64_t i = 0; i < half; ++i)
         inv_freq[size_t(i)] = 1.0f / std::pow(base, float(2 * i) / float(R));
-    std::vector<float> cos_t(static_cast<size_t>(half)), sin_t(static_cast<size_t>(half));
-    for (int64_t t = 0; t < T; ++t) {
-        for (int64_t i = 0; i < half; ++i) {
-            const float theta = float(pos0 + t) * inv_freq[size_t(i)];  // fp32, as HF's freqs
-            cos_t[size_t(i)] = std::cos(theta);
-            sin_t[size_t(i)] = std::sin(theta);
-        }
-        for (int64_t block = 0; block < 2; ++block) {  // Q, then K
-            for (int64_t h = 0; h < H; ++h) {
-                float* v = qkv + t * 3 * C + block * C + h * D;
-                for (int64_t i = 0; i < half; ++i) {
-                    const float x0 = v[i], x1 = v[i + half];
-                    v[i] = x0 * cos_t[size_t(i)] - x1 * sin_t[size_t(i)];
-                    v[i + half] = x1 * cos_t[size_t(i)] + x0 * sin_t[size_t(i)];
+    parallel_for(T, n_threads, 32, [&](int64_t t0, int64_t t1, int) {
+        std::vector<float> cos_t(static_cast<size_t>(half)), sin_t(static_cast<size_t>(half));
+        for (int64_t t = t0; t < t1; ++t) {
+            for (int64_t i = 0; i < half; ++i) {
+                const float theta = float(pos[t]) * inv_freq[size_t(i)];  // fp32, as HF's freqs
+                cos_t[size_t(i)] = std::cos(theta);
+                sin_t[size_t(i)] = std::sin(theta);
+            }
+            for (int64_t block = 0; block < 2; ++block) {  // Q, then K
+                for (int64_t h = 0; h < H; ++h) {
+                    float* v = qkv + t * 3 * C + block * C + h * D;
+                    for (int64_t i = 0; i < half; ++i) {
+                        const float x0 = v[i], x1 = v[i + half];
+                        v[i] = x0 * cos_t[size_t(i)] - x1 * sin_t[size_t(i)];
+                        v[i + half] = x1 * cos_t[size_t(i)] + x0 * sin_t[size_t(i)];
+                    }
                 }
             }
-        }
-    }
-}
-
-void attention(const float* qkv, float* out, int64_t T, int64_t H, int64_t D, int n_threads) {
-    const float scale = 1.0f / std::sqrt(float(D));
-    const int workers = resolve_threads(n_threads);
-    std::vector<std::vector<float>> scores(static_cast<size_t>(workers), std::vector<float>(static_cast<size_t>(T)));
-    // One work item per (query t, head h); item i -> t = i / H. Later queries cost more, which the
-    // dynamic chunking of parallel_for evens out.
-    parallel_for(T * H, workers, 16, [&](int64_t i0, int64_t i1, int thread) {
-        for (int64_t i = i0; i < i1; ++i) {
-            const int64_t t = i / H, h = i % H;
-            attention_one_query(qkv, out, scores[size_t(thread)].data(), t, h, H, D, scale);
         }
     });
 }
 
-void gelu_erf(const float* x, float* y, int64_t n) {
+void attention(const float* qkv, float* out, int64_t T, int64_t H, int64_t D, int n_threads) {
+    const backend::AttentionBlock whole{0, uint32_t(T), 0, 0, 0, 0};
+    attention_blocks(qkv, out, std::span(&whole, 1), H, D, n_threads);
+}
+
+void attention_blocks(const float* qkv, float* out, std::span<const backend::AttentionBlock> blocks, int64_t H,
+                      int64_t D, int n_threads) {
+    const float scale = 1.0f / std::sqrt(float(D));
+    const int workers = resolve_threads(n_threads);
+    // One work item per (query, head): item i -> query i / H. Queries later in a sequence cost
+    // more, which the dynamic chunking of parallel_for evens out.
+    struct Query {
+        uint32_t block, q;  // the block, and the query's index in it
+    };
+    std::vector<Query> queries;
+    int64_t max_keys = 1;
+    for (size_t b = 0; b < blocks.size(); ++b) {
+        for (uint32_t q = 0; q < blocks[b].nq; ++q) queries.push_back({uint32_t(b), q});
+        max_keys = std::max<int64_t>(max_keys, int64_t(blocks[b].pos0) + blocks[b].nq);
+    }
+    std::vector<std::vector<float>> scores(static_cast<size_t>(workers),
+                                           std::vector<float>(static_cast<size_t>(max_keys)));
+    parallel_for(int64_t(queries.size()) * H, workers, 16, [&](int64_t i0, int64_t i1, int thread) {
+        for (int64_t i = i0; i < i1; ++i) {
+            const Query& qu = queries[size_t(i / H)];
+            const backend::AttentionBlock& bl = blocks[qu.block];
+            attention_one_query(qkv, out, scores[size_t(thread)].data(), int64_t(bl.r0) + qu.q,
+                                int64_t(bl.pos0) + qu.q + 1, bl.a0, bl.na, bl.b0, i % H, H, D, scale);
+        }
+    });
+}
+
+void gelu_erf(const float* x, float* y, int64_t n, int n_threads) {
     constexpr float inv_sqrt2 = 0.70710678118654752440f;
-    for (int64_t i = 0; i < n; ++i) y[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * inv_sqrt2));
+    parallel_for(n, n_threads, 16384, [&](int64_t i0, int64_t i1, int) {
+        for (int64_t i = i0; i < i1; ++i) y[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * inv_sqrt2));
+    });
 }
 
 void add(const float* a, const float* b, float* y, int64_t n) {
     for (int64_t i = 0; i < n; ++i) y[i] = a[i] + b[i];
-}
-
-UnembedResult unembed_logprob(const float* logits, int64_t Vp, int32_t target,
-                              model::LogitPrecision precision) {
-    UnembedResult r;
-    r.max = logits[0];
-    for (int64_t i = 1; i < Vp; ++i)
-        if (logits[i] > r.max) {
-            r.max = logits[i];
-            r.argmax = int32_t(i);
-        }
-    double sum = 0;
-    for (int64_t i = 0; i < Vp; ++i) sum += std::exp(double(logits[i]) - double(r.max));
-    r.logsumexp = double(r.max) + std::log(sum);
-    if (target < 0) return r;
-
-    if (precision == model::LogitPrecision::fp32) {
-        r.logprob = float(double(logits[target]) - r.logsumexp);
-        r.is_argmax = r.argmax == target;
-        return r;
-    }
-    // fp16: what F.log_softmax does to a half tensor (fp32 inside, fp16 out), lm-eval-tasks.md §5.
-    float m16 = fp16_round(logits[0]);
-    for (int64_t i = 1; i < Vp; ++i) m16 = std::max(m16, fp16_round(logits[i]));
-    double sum16 = 0;
-    for (int64_t i = 0; i < Vp; ++i) sum16 += std::exp(double(fp16_round(logits[i]) - m16));
-    const float log_sum = std::log(float(sum16));
-    auto lp16 = [&](int64_t i) { return fp16_round((fp16_round(logits[i]) - m16) - log_sum); };
-    r.logprob = lp16(target);
-    // The first index holding the largest fp16 log-prob: fp16 rounding can create ties that the
-    // fp32 logits did not have.
-    int64_t first = 0;
-    float best = lp16(0);
-    for (int64_t i = 1; i < Vp; ++i) {
-        const float v = lp16(i);
-        if (v > best) {
-            best = v;
-            first = i;
-        }
-    }
-    r.is_argmax = first == target;
-    return r;
 }
 
 }  // namespace pe::cpu

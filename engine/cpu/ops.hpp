@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 
+#include "engine/backend/plan.hpp"
 #include "engine/model/backend.hpp"
 #include "engine/model/model.hpp"
 
@@ -18,11 +19,12 @@ void embed(const model::Weight& table, std::span<const int32_t> ids, float* x);
 // layernorm: y = (x - mean) / sqrt(var + eps) * w + b, for each of T rows of C values.
 // x, y (T, C) (may alias); w, b (C). fp32, variance in two passes (mean, then centred squares).
 void layernorm(const float* x, const float* w, const float* b, float* y, int64_t T, int64_t C,
-               float eps);
+               float eps, int n_threads = 1);
 
 // matmul: y(T, out) = x(T, in) · Wᵀ + b, with W = w (out, in) = GGUF ne {in, out} of any
 // supported type, read one dequantized row at a time; b (out) f32 or nullptr. fp32 accumulation.
-// y must not alias x. n_threads <= 0: all hardware threads.
+// y must not alias x. n_threads <= 0: all hardware threads. f32 weights go through OpenBLAS when it
+// is installed (blas.hpp; its own accumulation order, fp32), other types through the built-in kernel.
 void matmul(const float* x, const model::Weight& w, const float* b, float* y, int64_t T,
             int n_threads);
 
@@ -33,34 +35,22 @@ void matmul(const float* x, const model::Weight& w, const float* b, float* y, in
 // (NeoX rotate-half pairing, §1.4). Dims ≥ R and V are unchanged.
 void qkv_rotary(float* qkv, int64_t T, int64_t H, int64_t D, int64_t R, float base,
                 int64_t pos0 = 0);
+// The same with row t at position pos[t] (a packed batch, backend/plan.hpp).
+void qkv_rotary_at(float* qkv, const uint32_t* pos, int64_t T, int64_t H, int64_t D, int64_t R, float base,
+                   int n_threads);
 
 // attention: causal self-attention on qkv (T, 3C) (layout as qkv_rotary) -> out (T, C), heads
 // concatenated (feature h·D + d). For each head and query t: s_j = q_t·k_j / sqrt(D) for j <= t,
 // p = softmax(s) (row max subtracted first, fp32), out_t = Σ_j p_j v_j.
 void attention(const float* qkv, float* out, int64_t T, int64_t H, int64_t D, int n_threads);
+// The same over a packed batch: each block's queries attend to the keys backend::AttentionBlock names.
+void attention_blocks(const float* qkv, float* out, std::span<const backend::AttentionBlock> blocks, int64_t H,
+                      int64_t D, int n_threads);
 
 // gelu_erf: y = 0.5 · x · (1 + erf(x / sqrt(2))), exact erf (no tanh form). x, y (n), may alias.
-void gelu_erf(const float* x, float* y, int64_t n);
+void gelu_erf(const float* x, float* y, int64_t n, int n_threads = 1);
 
 // add: y = a + b elementwise, (n) each; y may alias a or b.
 void add(const float* a, const float* b, float* y, int64_t n);
-
-// unembed_logprob: from one position's logits (Vp) (= matmul of the final hidden row with
-// output.weight) to logsumexp, max, argmax (first index on ties) and, for target >= 0, the
-// target's log-prob and whether it is the argmax, by the LogitPrecision rules of backend.hpp:
-//   fp32: lse = max + log Σ exp(x − max) (accumulated in double); lp = x_t − lse; is_argmax when
-//         argmax == t.
-//   fp16: x16 = fp16_round(x); m = max x16; lse = m + log(Σ exp(x16 − m)) in fp32;
-//         lp_i = fp16_round((x16_i − m) − log Σ); is_argmax when t is the first index of max lp_i.
-// logsumexp, max and argmax always describe the fp32 logits.
-struct UnembedResult {
-    double logsumexp = 0;
-    float max = 0;
-    int32_t argmax = 0;
-    float logprob = 0;       // meaningful when target >= 0
-    bool is_argmax = false;  // meaningful when target >= 0
-};
-UnembedResult unembed_logprob(const float* logits, int64_t Vp, int32_t target,
-                              model::LogitPrecision precision);
 
 }  // namespace pe::cpu

@@ -8,9 +8,11 @@
 
 #include "engine/model/model.hpp"
 #include "engine/vulkan/ops.hpp"
-#include "engine/vulkan/pack.hpp"
+#include "engine/backend/plan.hpp"
 
 namespace pe::vulkan {
+
+using backend::PackedBatch;
 
 // The model's tensors on the device, laid out by the tensor table (engine/model/tensors.hpp):
 // matrices as DeviceWeight, norms and biases as F32 buffers.

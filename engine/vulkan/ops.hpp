@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "engine/backend/plan.hpp"
 #include "engine/gguf/format.hpp"
 #include "engine/model/model.hpp"
 #include "engine/vulkan/buffer.hpp"
@@ -38,11 +39,7 @@ Buffer upload_vector(Device& device, const model::Weight& w);
 // (n_ctx, R/2) pairs (cos, sin) of th = pos * inv_freq_i, fp32 as cpu::qkv_rotary computes them.
 std::vector<float> rope_table(uint32_t n_ctx, uint32_t R, float base);
 
-// One row of the packed attention layout (shaders/attention.comp): queries r0..r0+nq-1 at positions
-// pos0.., keys at positions j < na in rows a0 + j, the others in rows b0 + j - na.
-struct AttentionBlock {
-    uint32_t r0, nq, a0, na, b0, pos0, unused0 = 0, unused1 = 0;
-};
+using backend::AttentionBlock;
 
 // What unembed_logprob returns per scored slot (shaders/unembed_logprob_reduce.comp).
 struct SlotResult {

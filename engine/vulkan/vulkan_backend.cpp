@@ -1,4 +1,4 @@
-// The Vulkan Backend: validates requests as the CPU backend does, packs them (pack.hpp) into
+// The Vulkan Backend: validates requests (backend/requests.hpp), packs them (backend/plan.hpp) into
 // submissions of at most max_rows rows, runs forward_hidden + unembed_logprob, and reads back only
 // (log-prob, is-argmax) per scored position. Out of device memory halves max_rows and retries.
 #include "engine/vulkan/vulkan_backend.hpp"
@@ -7,11 +7,12 @@
 #include <optional>
 #include <string>
 
-#include "engine/cpu/ops.hpp"
+#include "engine/backend/logprob.hpp"
+#include "engine/backend/plan.hpp"
+#include "engine/backend/requests.hpp"
 #include "engine/error.hpp"
 #include "engine/vulkan/forward.hpp"
 #include "engine/vulkan/ops.hpp"
-#include "engine/vulkan/pack.hpp"
 #include "engine/vulkan/recorder.hpp"
 
 namespace pe::model {
@@ -19,7 +20,7 @@ namespace {
 
 using vulkan::Activations;
 using vulkan::Buffer;
-using vulkan::PackedBatch;
+using backend::PackedBatch;
 using vulkan::Recorder;
 
 constexpr uint32_t probe_rows_per_chunk = 64;  // logits rows per readback in probe()
@@ -43,20 +44,13 @@ public:
     std::string device_name() const override { return device_->info().name; }
 
     std::vector<std::vector<ScoredToken>> score(const Batch& batch) override {
-        for (size_t i = 0; i < batch.requests.size(); ++i) check_request(batch.requests[i], i);
+        backend::check_score_batch(model_, batch);
         std::vector<std::vector<ScoredToken>> out(batch.requests.size());
-        std::vector<ScoreRequest> todo;  // requests with something to score, in order
-        std::vector<size_t> todo_index;
-        for (size_t i = 0; i < batch.requests.size(); ++i) {
-            out[i].resize(batch.requests[i].targets.size());
-            if (!batch.requests[i].targets.empty()) {
-                todo.push_back(batch.requests[i]);
-                todo_index.push_back(i);
-            }
-        }
+        for (size_t i = 0; i < batch.requests.size(); ++i) out[i].resize(batch.requests[i].targets.size());
+        const auto [todo, todo_index] = backend::with_targets(batch);
         size_t done = 0;
         while (done < todo.size()) {
-            const auto runs = vulkan::plan_chunks(std::span(todo).subspan(done), max_rows_);
+            const auto runs = backend::plan_chunks(std::span(todo).subspan(done), max_rows_);
             const auto [first, last] = runs.front();
             try {
                 score_chunk(std::span(todo).subspan(done + first, last - first), batch.precision, out,
@@ -75,12 +69,11 @@ public:
     }
 
     std::vector<PositionProbe> probe(const ProbeRequest& req) override {
-        check_ids(req.ids, "probe ids", true);
-        check_ids(req.probe_ids, "probe id", false);
+        backend::check_probe_request(model_, req);
         const uint32_t T = uint32_t(req.ids.size());
         const uint64_t Vp = model_.hparams().n_vocab, C = model_.hparams().n_embd;
         ScoreRequest one{req.ids, {}};
-        const PackedBatch pb = vulkan::pack(std::span(&one, 1), ops_.attention_block_rows(model_.hparams().head_dim()));
+        const PackedBatch pb = backend::pack(std::span(&one, 1), ops_.attention_block_rows(model_.hparams().head_dim()));
         Activations& a = activations(pb);
         a.upload(pb);
         Recorder rec(*device_);
@@ -95,20 +88,8 @@ public:
                         nullptr, logits, rows);
             rec.submit_and_wait();
             logits.download(std::as_writable_bytes(std::span(host.data(), size_t(rows) * Vp)));
-            for (uint32_t k = 0; k < rows; ++k) {
-                const uint32_t t = t0 + k;
-                const float* row = host.data() + size_t(k) * Vp;
-                const cpu::UnembedResult u = cpu::unembed_logprob(row, int64_t(Vp), -1, LogitPrecision::fp32);
-                PositionProbe& p = out[t];
-                p.logsumexp = u.logsumexp;
-                p.argmax = u.argmax;
-                p.max = u.max;
-                for (int32_t id : req.probe_ids) p.probe.push_back(row[id]);
-                if (t + 1 < T) {
-                    p.next_id = req.ids[t + 1];
-                    p.next_logprob = double(row[*p.next_id]) - u.logsumexp;
-                }
-            }
+            for (uint32_t k = 0; k < rows; ++k)
+                backend::fill_probe(host.data() + size_t(k) * Vp, int64_t(Vp), req, t0 + k, out[t0 + k]);
         }
         return out;
     }
@@ -131,7 +112,7 @@ private:
     void score_chunk(std::span<const ScoreRequest> reqs, LogitPrecision precision,
                      std::vector<std::vector<ScoredToken>>& out, std::span<const size_t> index) {
         const auto& hp = model_.hparams();
-        const PackedBatch pb = vulkan::pack(reqs, ops_.attention_block_rows(hp.head_dim()));
+        const PackedBatch pb = backend::pack(reqs, ops_.attention_block_rows(hp.head_dim()));
         Activations& a = activations(pb);
         a.upload(pb);
         const bool fp16 = precision == LogitPrecision::fp16;
@@ -152,7 +133,7 @@ private:
     }
 
     // fp16 only: where rounding to fp16 ties the top log-probs, is_argmax needs the first index of the
-    // tie, so these few rows are unembedded in full and decided by cpu::unembed_logprob.
+    // tie, so these few rows are unembedded in full and decided by backend::unembed_logprob.
     void settle_ambiguous(const PackedBatch& pb, Activations& a, const std::vector<uint32_t>& slots,
                           LogitPrecision precision, std::vector<std::vector<ScoredToken>>& out,
                           std::span<const size_t> index) {
@@ -170,37 +151,11 @@ private:
             logits.download(std::as_writable_bytes(std::span(host)));
             for (uint32_t k = 0; k < n; ++k) {
                 const uint32_t s = slots[i0 + k];
-                const auto u = cpu::unembed_logprob(host.data() + k * Vp, int64_t(Vp), int32_t(pb.slots[2 * s + 1]), precision);
+                const auto u = backend::unembed_logprob(host.data() + k * Vp, int64_t(Vp), int32_t(pb.slots[2 * s + 1]), precision);
                 const auto& o = pb.owners[s];
                 out[index[o.request]][o.index].is_argmax = u.is_argmax;
             }
         }
-    }
-
-    void check_request(const ScoreRequest& req, size_t i) const {
-        const std::string what = "score request " + std::to_string(i);
-        check_ids(req.input, what + " input", true);
-        check_ids(req.targets, what + " targets", false);
-        if (req.targets.size() > req.input.size())
-            throw_bad_input(model_.path(), what,
-                            std::to_string(req.targets.size()) + " targets for " + std::to_string(req.input.size()) +
-                                " input positions");
-    }
-
-    void check_ids(const std::vector<int32_t>& ids, const std::string& what, bool sequence) const {
-        const HParams& hp = model_.hparams();
-        if (sequence) {
-            if (ids.empty()) throw_bad_input(model_.path(), what, "empty sequence");
-            if (ids.size() > hp.n_ctx)
-                throw_bad_input(model_.path(), what,
-                                std::to_string(ids.size()) + " positions, more than the context length " +
-                                    std::to_string(hp.n_ctx));
-        }
-        for (size_t i = 0; i < ids.size(); ++i)
-            if (ids[i] < 0 || uint32_t(ids[i]) >= hp.n_vocab)
-                throw_bad_input(model_.path(), what + "[" + std::to_string(i) + "]",
-                                "token id " + std::to_string(ids[i]) + " is outside the vocabulary [0, " +
-                                    std::to_string(hp.n_vocab) + ")");
     }
 
     std::unique_ptr<vulkan::Device> owned_;

@@ -6,6 +6,7 @@
 #include <numbers>
 #include <vector>
 
+#include "engine/backend/logprob.hpp"
 #include "engine/cpu/ops.hpp"
 #include "engine/half.hpp"
 #include "engine/model/quant.hpp"
@@ -237,7 +238,7 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_fp32) {
     for (float v : logits) s += std::exp(double(v) - mx);
     const double lse = mx + std::log(s);
     const int32_t target = 777;
-    const auto r = pe::cpu::unembed_logprob(logits.data(), V, target, pe::model::LogitPrecision::fp32);
+    const auto r = pe::backend::unembed_logprob(logits.data(), V, target, pe::model::LogitPrecision::fp32);
     BOOST_TEST(std::abs(r.logsumexp - lse) < 1e-9);
     BOOST_TEST(std::abs(double(r.logprob) - (double(logits[target]) - lse)) < 1e-6);
     BOOST_TEST(r.max == float(mx));
@@ -246,8 +247,8 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_fp32) {
 
     // Ties go to the first index: two equal maxima.
     logits[100] = logits[200] = 100.0f;
-    const auto first = pe::cpu::unembed_logprob(logits.data(), V, 100, pe::model::LogitPrecision::fp32);
-    const auto second = pe::cpu::unembed_logprob(logits.data(), V, 200, pe::model::LogitPrecision::fp32);
+    const auto first = pe::backend::unembed_logprob(logits.data(), V, 100, pe::model::LogitPrecision::fp32);
+    const auto second = pe::backend::unembed_logprob(logits.data(), V, 200, pe::model::LogitPrecision::fp32);
     BOOST_TEST(first.argmax == 100);
     BOOST_TEST(first.is_argmax);
     BOOST_TEST(!second.is_argmax);
@@ -263,9 +264,9 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_fp16) {
     logits[20] = 12.003f;
     BOOST_REQUIRE(pe::fp16_round(logits[10]) == pe::fp16_round(logits[20]));
     using pe::model::LogitPrecision;
-    const auto h10 = pe::cpu::unembed_logprob(logits.data(), V, 10, LogitPrecision::fp16);
-    const auto h20 = pe::cpu::unembed_logprob(logits.data(), V, 20, LogitPrecision::fp16);
-    const auto f20 = pe::cpu::unembed_logprob(logits.data(), V, 20, LogitPrecision::fp32);
+    const auto h10 = pe::backend::unembed_logprob(logits.data(), V, 10, LogitPrecision::fp16);
+    const auto h20 = pe::backend::unembed_logprob(logits.data(), V, 20, LogitPrecision::fp16);
+    const auto f20 = pe::backend::unembed_logprob(logits.data(), V, 20, LogitPrecision::fp32);
     BOOST_TEST(h10.is_argmax);
     BOOST_TEST(!h20.is_argmax);
     BOOST_TEST(f20.is_argmax);
@@ -275,7 +276,7 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_fp16) {
     for (float v : logits) mx = std::max(mx, double(pe::fp16_round(v)));
     for (float v : logits) s += std::exp(double(pe::fp16_round(v)) - mx);
     for (int32_t target : {0, 10, 321, 999}) {
-        const auto r = pe::cpu::unembed_logprob(logits.data(), V, target, LogitPrecision::fp16);
+        const auto r = pe::backend::unembed_logprob(logits.data(), V, target, LogitPrecision::fp16);
         const double want = double(pe::fp16_round(logits[size_t(target)])) - mx - std::log(s);
         BOOST_TEST(r.logprob == pe::fp16_round(r.logprob));  // an fp16 value
         BOOST_TEST(std::abs(double(r.logprob) - want) <= std::abs(want) * 0x1p-10,

@@ -3,7 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "engine/cpu/ops.hpp"
-#include "engine/vulkan/pack.hpp"
+#include "engine/backend/plan.hpp"
 #include "engine/vulkan/recorder.hpp"
 #include "tests/vulkan/harness.hpp"
 
@@ -13,11 +13,11 @@ using namespace pe::test;
 namespace {
 
 // Runs qkv_rotary + attention on packed rows; returns out (rows, C).
-std::vector<float> vk_rotary_attention(const vulkan::PackedBatch& pb, const std::vector<float>& qkv, uint32_t H,
+std::vector<float> vk_rotary_attention(const backend::PackedBatch& pb, const std::vector<float>& qkv, uint32_t H,
                                        uint32_t D, uint32_t R) {
     const uint32_t T = pb.n_rows(), C = H * D;
     auto dqkv = device_floats(qkv);
-    vulkan::Buffer dpos(vk_device(), T * 4), dblocks(vk_device(), pb.blocks.size() * sizeof(vulkan::AttentionBlock));
+    vulkan::Buffer dpos(vk_device(), T * 4), dblocks(vk_device(), pb.blocks.size() * sizeof(backend::AttentionBlock));
     dpos.upload(std::as_bytes(std::span(pb.pos)));
     dblocks.upload(std::as_bytes(std::span(pb.blocks)));
     const auto table = vulkan::rope_table(2048, R, 10000.0f);
@@ -39,7 +39,7 @@ std::vector<float> cpu_rotary_attention(std::vector<float> qkv, uint32_t T, uint
 }
 
 // The rows of request `r` (prefix + own rows) gathered from a packed qkv of (rows, 3C).
-std::vector<float> rows_of(const vulkan::PackedBatch& pb, const std::vector<float>& packed, size_t width,
+std::vector<float> rows_of(const backend::PackedBatch& pb, const std::vector<float>& packed, size_t width,
                            uint32_t first_prefix_row, uint32_t prefix_len, uint32_t first_own_row, uint32_t own_len) {
     std::vector<float> out;
     for (uint32_t p = 0; p < prefix_len; ++p)
@@ -80,7 +80,7 @@ BOOST_AUTO_TEST_CASE(attention_one_sequence_long_rows) {
     for (uint32_t t = 0; t < T; ++t)
         for (uint32_t i = 0; i < H * D; ++i) qkv[t * 3 * H * D + i] *= 4.0f;
     model::ScoreRequest req{std::vector<int32_t>(T, 1), {}};
-    const auto pb = vulkan::pack(std::span(&req, 1), vk_ops().attention_block_rows(D));
+    const auto pb = backend::pack(std::span(&req, 1), vk_ops().attention_block_rows(D));
     const auto got = vk_rotary_attention(pb, qkv, H, D, R);
     // softmax weights in fp32 summed in another order (running max per lane)
     check_diff(compare(got, cpu_rotary_attention(qkv, T, H, D, R), 2e-5, 1e-4), "attention T=301");
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(attention_packed_and_prefix_shared) {
     reqs[0].input = {5, 6, 7, 8, 9, 10, 11, 12, 13, 40, 41, 42};
     reqs[1].input = {5, 6, 7, 8, 9, 10, 11, 12, 13, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60};
     reqs[2].input = {1, 2, 3};
-    const auto pb = vulkan::pack(reqs, vk_ops().attention_block_rows(D));
+    const auto pb = backend::pack(reqs, vk_ops().attention_block_rows(D));
     BOOST_TEST(pb.n_rows() == 9u + 3u + 11u + 3u);  // the prefix is stored once
     // each token's qkv row is a function of (token, position) only, as in a real model's first layer
     std::vector<float> packed(size_t(pb.n_rows()) * 3 * C);

@@ -10,6 +10,7 @@
 
 #include "engine/convert/convert.hpp"
 #include "engine/cpu/forward.hpp"
+#include "engine/backend/logprob.hpp"
 #include "engine/cpu/ops.hpp"
 #include "engine/error.hpp"
 #include "engine/vulkan/vulkan_backend.hpp"
@@ -51,7 +52,7 @@ Reference cpu_reference(const model::Model& m, const std::vector<model::ScoreReq
         const int64_t first = T - int64_t(r.targets.size());
         for (size_t i = 0; i < r.targets.size(); ++i) {
             const float* row = logits.data() + (first + int64_t(i)) * Vp;
-            const auto u = cpu::unembed_logprob(row, Vp, r.targets[i], prec);
+            const auto u = backend::unembed_logprob(row, Vp, r.targets[i], prec);
             std::vector<float> top(row, row + Vp);
             std::partial_sort(top.begin(), top.begin() + 2, top.end(), std::greater<float>());
             ref.logprob.push_back(u.logprob);

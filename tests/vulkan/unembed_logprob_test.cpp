@@ -1,4 +1,4 @@
-// Vulkan unembed_logprob (partial + reduce) against cpu::matmul + cpu::unembed_logprob, fp32 and fp16
+// Vulkan unembed_logprob (partial + reduce) against cpu::matmul + backend::unembed_logprob, fp32 and fp16
 // precision, a vocab that is not a multiple of the 256-id tile, and planted argmax targets; every
 // weight-load path and both ways of reducing a tile's statistics (KernelFeatures).
 #include <boost/test/unit_test.hpp>
@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/backend/logprob.hpp"
 #include "engine/cpu/ops.hpp"
 #include "engine/vulkan/recorder.hpp"
 #include "tests/vulkan/harness.hpp"
@@ -54,7 +55,7 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_matches_cpu) {
         std::vector<uint32_t> slots;
         for (uint32_t t = 0; t < T; ++t) slots.insert(slots.end(), {t, (t * 397 + 11) % V});
         for (uint32_t t = 0; t < T; ++t) {
-            const auto r = cpu::unembed_logprob(&logits[size_t(t) * V], V, -1, model::LogitPrecision::fp32);
+            const auto r = backend::unembed_logprob(&logits[size_t(t) * V], V, -1, model::LogitPrecision::fp32);
             slots.insert(slots.end(), {t, uint32_t(r.argmax)});
         }
         const uint32_t S = uint32_t(slots.size() / 2);
@@ -63,7 +64,7 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_matches_cpu) {
             std::vector<float> got, want;
             int argmax_mismatch = 0;
             for (uint32_t s = 0; s < S; ++s) {
-                const auto r = cpu::unembed_logprob(&logits[size_t(slots[2 * s]) * V], V, int32_t(slots[2 * s + 1]), prec);
+                const auto r = backend::unembed_logprob(&logits[size_t(slots[2 * s]) * V], V, int32_t(slots[2 * s + 1]), prec);
                 got.push_back(res[s].logprob);
                 want.push_back(r.logprob);
                 if (!res[s].ambiguous && bool(res[s].is_argmax) != r.is_argmax) ++argmax_mismatch;
@@ -83,7 +84,7 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_matches_cpu) {
 
 BOOST_AUTO_TEST_CASE(argmax_ties_go_to_the_first_id) {
     // Rows repeat every 100 ids, so each logit appears at ids a, a+100, ..., in other lanes, subgroups and
-    // 256-id tiles: is_argmax must hold for the first copy of the max only (cpu::unembed_logprob's rule).
+    // 256-id tiles: is_argmax must hold for the first copy of the max only (backend::unembed_logprob's rule).
     const uint32_t T = 5, C = 32, V = 700, period = 100;
     const auto h = random_floats(size_t(T) * C, 40);
     const auto base = random_floats(size_t(period) * C, 41);
@@ -96,7 +97,7 @@ BOOST_AUTO_TEST_CASE(argmax_ties_go_to_the_first_id) {
     cpu::matmul(h.data(), w, nullptr, logits.data(), T, 1);
     std::vector<uint32_t> slots;
     for (uint32_t t = 0; t < T; ++t) {
-        const auto r = cpu::unembed_logprob(&logits[size_t(t) * V], V, -1, model::LogitPrecision::fp32);
+        const auto r = backend::unembed_logprob(&logits[size_t(t) * V], V, -1, model::LogitPrecision::fp32);
         BOOST_REQUIRE_LT(uint32_t(r.argmax), period);  // the first copy
         for (uint32_t copy = 0; copy < V / period; ++copy) slots.insert(slots.end(), {t, uint32_t(r.argmax) + copy * period});
     }
@@ -106,7 +107,7 @@ BOOST_AUTO_TEST_CASE(argmax_ties_go_to_the_first_id) {
         vk_ops().allow_texels(texels);
         const auto res = run_unembed(h, w, slots, false);
         for (uint32_t s = 0; s < res.size(); ++s) {
-            const auto r = cpu::unembed_logprob(&logits[size_t(slots[2 * s]) * V], V, int32_t(slots[2 * s + 1]),
+            const auto r = backend::unembed_logprob(&logits[size_t(slots[2 * s]) * V], V, int32_t(slots[2 * s + 1]),
                                                 model::LogitPrecision::fp32);
             BOOST_CHECK_MESSAGE(bool(res[s].is_argmax) == r.is_argmax && std::abs(res[s].logprob - r.logprob) < 2e-5,
                                 features.describe() << (texels ? " texels" : " storage") << ": slot " << s << " target "

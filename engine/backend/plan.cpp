@@ -1,9 +1,9 @@
 // Packing and chunking of score requests (see pack.hpp).
-#include "engine/vulkan/pack.hpp"
+#include "engine/backend/plan.hpp"
 
 #include <algorithm>
 
-namespace pe::vulkan {
+namespace pe::backend {
 
 namespace {
 
@@ -88,4 +88,14 @@ std::vector<std::pair<size_t, size_t>> plan_chunks(std::span<const model::ScoreR
     return runs;
 }
 
-}  // namespace pe::vulkan
+ScoredRequests with_targets(const model::Batch& batch) {
+    ScoredRequests out;
+    for (size_t i = 0; i < batch.requests.size(); ++i)
+        if (!batch.requests[i].targets.empty()) {
+            out.requests.push_back(batch.requests[i]);
+            out.index.push_back(i);
+        }
+    return out;
+}
+
+}  // namespace pe::backend

@@ -1,6 +1,7 @@
-// Packing score requests into one row layout for a Vulkan forward pass (issue #4 batching): many
-// sequences of different lengths back to back with no padding; requests that share a token prefix
-// (the choices of one question) store and compute that prefix once and attend to its keys and values.
+// The batch planner both backends use (issue #4 batching, #15): score requests packed into one row
+// layout, many sequences of different lengths back to back with no padding; requests that share a
+// token prefix (the choices of one question) store and compute that prefix once and attend to its
+// keys and values; only the scored positions (slots) are unembedded.
 #pragma once
 
 #include <cstdint>
@@ -8,9 +9,14 @@
 #include <vector>
 
 #include "engine/model/backend.hpp"
-#include "engine/vulkan/ops.hpp"
 
-namespace pe::vulkan {
+namespace pe::backend {
+
+// Query rows r0..r0+nq-1 at positions pos0.., attending to keys at positions j < na in rows a0 + j
+// and the others in rows b0 + j - na. The layout is shaders/attention.comp's (8 words).
+struct AttentionBlock {
+    uint32_t r0, nq, a0, na, b0, pos0, unused0 = 0, unused1 = 0;
+};
 
 struct PackedBatch {
     std::vector<int32_t> ids;             // (T) token per row
@@ -32,4 +38,11 @@ PackedBatch pack(std::span<const model::ScoreRequest> requests, uint32_t block_r
 // request gets a run of its own).
 std::vector<std::pair<size_t, size_t>> plan_chunks(std::span<const model::ScoreRequest> requests, uint64_t max_rows);
 
-}  // namespace pe::vulkan
+// The requests of a batch with at least one target, and their indexes in the batch.
+struct ScoredRequests {
+    std::vector<model::ScoreRequest> requests;
+    std::vector<size_t> index;
+};
+ScoredRequests with_targets(const model::Batch& batch);
+
+}  // namespace pe::backend
