@@ -38,6 +38,7 @@ ModelRef parse_model_ref(const std::string& arg, const std::optional<std::string
     ref.is_hub = true;
     ref.repo_id = arg;
     ref.revision = ref.step ? "step" + std::to_string(*ref.step) : revision.value_or("main");
+    hub::check_revision(ref.revision, "--revision");  // it becomes a cache path and a file name
     if (!ref.step) ref.step = step_of_revision(ref.revision);
     if (!ref.step && ref.revision == "main" && pythia_name(arg)) ref.step = 143000;  // Pythia's main is the last checkpoint
     return ref;

@@ -2,9 +2,12 @@
 // line and exits 1; usage errors exit 2 (CLI11's own codes are mapped to 2).
 #include <cstdio>
 #include <exception>
+#include <new>
+#include <string>
 
 #include "cli/commands.hpp"
 #include "engine/error.hpp"
+#include "engine/out_of_memory.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"pythia-eval: score Pythia (GPT-NeoX) checkpoints on LAMBADA, PIQA, WinoGrande, "
@@ -26,6 +29,10 @@ int main(int argc, char** argv) {
     pe::cli::add_table(app);
     pe::cli::add_plot(app);
     pe::cli::add_report(app);
+    // Out of memory outside any reader's scope still names what was being run.
+    std::string command_line = "pythia-eval";
+    for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
+    const pe::ReadingInput reading(command_line);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {
@@ -35,6 +42,9 @@ int main(int argc, char** argv) {
         return 2;
     } catch (const pe::Error& e) {
         std::fprintf(stderr, "pythia-eval: error: %s\n", e.what());
+        return 1;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "pythia-eval: error: %s\n", pe::allocation_failure_message().c_str());
         return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "pythia-eval: error: %s\n", e.what());

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "engine/error.hpp"
+#include "engine/out_of_memory.hpp"
 
 namespace pe::results {
 
@@ -196,6 +197,10 @@ Json parse_json(const std::string& text, const std::string& file) {
 }
 
 Json read_json_file(const std::filesystem::path& path) {
+    const ReadingInput reading(path.string());
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec) && std::filesystem::exists(path, ec))  // a FIFO would block
+        throw_io(path.string(), "not a regular file (a FIFO, device or folder cannot be read as JSON)");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw_io(path.string(), std::string("cannot open: ") + std::strerror(errno));
     std::ostringstream ss;

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 ./scripts/build.sh
 # HF's Rust tokenizer (npm tokenizers, pinned by package-lock.json) for tests/tokenizer's oracle tests.
 (cd tests/tokenizer/oracle && npm ci --no-audit --no-fund --loglevel=error) || [ "${CI:-}" != "true" ]
-# Bounded fuzzing of the GGUF, safetensors and pickle parsers (clang, ASan + UBSan): any crash fails
+# Bounded fuzzing of the GGUF, safetensors, pickle and config/tokenizer JSON parsers (clang, ASan +
+# UBSan; FUZZ_SECONDS for the GGUF reader, a third of it for each other, 2 min in all): any crash fails
 # the run (issue #2). Before ctest, so that ctest's summary is the run's closing line.
 ./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 (cd build && ctest --output-on-failure --parallel 2)

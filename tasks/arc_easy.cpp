@@ -1,10 +1,9 @@
 // tasks/arc_easy.cpp: ARC-Easy, test split, 2376 docs, 3-5 choices. Version 0.
 // Strings and metrics: lm-eval-tasks.md §1.4 and §2.1; files: ../shared/data/PROVENANCE.md.
-// Reads AllenAI's original ARC-Easy-Test.jsonl ({"question": {"stem", "choices": [{text, label}]}})
-// when present, else the Hugging Face export ARC-Easy-test.jsonl (flattened question, parallel
-// choices.text / choices.label lists). The original's sha256 is not known (no copy was available),
-// so it is checked instead against AllenAI's pinned answer key: the same 2376 ids, in order, with
-// the same answer keys.
+// Reads the Hugging Face export ARC-Easy-test.jsonl (flattened question, parallel choices.text /
+// choices.label lists), pinned by sha256, and checks it against AllenAI's pinned answer key. Only
+// pinned files are read: an AllenAI-style ARC-Easy-Test.jsonl beside it (whose sha256 nobody could
+// pin) is ignored, and `data check` lists it as not pinned (issue #12, item 7).
 #include <array>
 
 #include "engine/error.hpp"
@@ -16,7 +15,6 @@ namespace {
 
 const data::DataFile& arc_hf_export = data::pinned_file("arc_easy/ARC-Easy-test.jsonl");
 const data::DataFile& arc_answer_key = data::pinned_file("arc_easy/question-answers.jsonl");
-const std::string arc_original = "arc_easy/ARC-Easy-Test.jsonl";
 
 struct ArcDoc {
     std::string id, question;
@@ -62,7 +60,7 @@ ArcDoc parse_arc_line(simdjson::dom::element v, const std::string& file, size_t 
 }
 
 void check_against_answer_key(const DataDir& dir, const std::vector<ArcDoc>& docs) {
-    const std::string original = dir.path(arc_original).string();
+    const std::string original = dir.path(arc_hf_export.path).string();
     const std::string key_file = dir.path(arc_answer_key.path).string();
     size_t i = 0;
     for_each_json_line(key_file, dir.read_verified(arc_answer_key), [&](size_t line, simdjson::dom::element v) {
@@ -80,14 +78,13 @@ void check_against_answer_key(const DataDir& dir, const std::vector<ArcDoc>& doc
 }
 
 std::vector<ArcDoc> load_arc_easy(const DataDir& dir) {
-    const bool use_original = dir.exists(arc_original);
-    const std::string file = dir.path(use_original ? arc_original : arc_hf_export.path).string();
-    const std::string text = use_original ? dir.read_unpinned(arc_original) : dir.read_verified(arc_hf_export);
+    const std::string file = dir.path(arc_hf_export.path).string();
+    const std::string text = dir.read_verified(arc_hf_export);
     std::vector<ArcDoc> docs;
     for_each_json_line(file, text, [&](size_t line, simdjson::dom::element v) {
         docs.push_back(parse_arc_line(v, file, line));
     });
-    if (use_original) check_against_answer_key(dir, docs);
+    check_against_answer_key(dir, docs);
     return docs;
 }
 
@@ -108,7 +105,7 @@ ChoiceQuestion arc_question(const ArcDoc& d, const std::string& file) {
 TaskInfo arc_easy_task() {
     return {.name = "arc_easy", .version = 0, .metrics = choice_metrics(), .files = {arc_hf_export, arc_answer_key},
             .load = [](const DataDir& dir) {
-                const std::string file = dir.path(dir.exists(arc_original) ? arc_original : arc_hf_export.path).string();
+                const std::string file = dir.path(arc_hf_export.path).string();
                 std::vector<ChoiceQuestion> questions;
                 for (const auto& d : load_arc_easy(dir)) questions.push_back(arc_question(d, file));
                 return make_choice_task(std::move(questions));

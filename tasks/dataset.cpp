@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "engine/error.hpp"
+#include "engine/out_of_memory.hpp"
 
 namespace pe::tasks {
 
@@ -29,8 +30,12 @@ std::string sha256_hex(std::string_view bytes) {
 
 std::string DataDir::read_unpinned(const std::string& rel) const {
     const auto p = path(rel);
+    const ReadingInput reading(p.string());
     if (!std::filesystem::exists(p))
         throw_io(p.string(), "missing; run `pythia-eval data fetch` or point --data-dir at the data folder");
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec))  // a FIFO would block the read below forever
+        throw_io(p.string(), "not a regular file (a FIFO, device or folder cannot be read as data)");
     std::ifstream in(p, std::ios::binary);
     if (!in) throw_io(p.string(), std::string("cannot open: ") + std::strerror(errno));
     std::ostringstream ss;
@@ -55,6 +60,7 @@ std::string DataDir::read_verified(const data::DataFile& file) const {
 
 void for_each_json_line(const std::string& file, const std::string& text,
                         const std::function<void(size_t, simdjson::dom::element)>& fn) {
+    const ReadingInput reading(file);
     simdjson::dom::parser parser;
     size_t line = 0;
     for (size_t start = 0; start < text.size();) {

@@ -17,6 +17,7 @@
 #include "engine/gguf/writer.hpp"
 #include "engine/model/gptneox_names.hpp"
 #include "engine/model/quant.hpp"
+#include "engine/out_of_memory.hpp"
 
 namespace pe::convert {
 
@@ -56,6 +57,10 @@ struct Job {
 // fused QKV's rows (or bias elements) taken in [Q; K; V] order.
 std::vector<std::byte> convert_tensor(const Checkpoint& ckpt, const Job& j, const HfConfig& c) {
     std::vector<std::byte> src = ckpt.read(*j.src);
+    // NaN weights would make every score NaN; say which tensor before anything is written from it.
+    if (const auto at = model::first_non_finite(j.in, src))
+        throw_bad_input(j.src->file, "tensor '" + j.src->name + "'",
+                        "holds a NaN or infinite value at element " + std::to_string(*at) + " (every score would be NaN)");
     if (j.in == j.out && !j.plan.qkv_reorder) return src;
     const uint64_t numel = j.src->numel();
     const uint64_t row_len = j.plan.is_matrix ? j.plan.hf_shape[1] : j.plan.qkv_reorder ? 1 : numel;
@@ -136,6 +141,7 @@ void add_metadata(gguf::Writer& w, const HfConfig& c, const GgufVocab& vocab, Te
 }  // namespace
 
 void convert_hf_checkpoint(const std::string& hf_dir, const std::string& out_path, const ConvertOptions& o) {
+    const ReadingInput reading(hf_dir);
     if (!fs::is_directory(hf_dir)) throw_io(hf_dir, "not a folder");
     if (o.dtype && *o.dtype != TensorType::f32 && *o.dtype != TensorType::f16 && *o.dtype != TensorType::bf16 &&
         *o.dtype != TensorType::q8_0)
@@ -143,6 +149,14 @@ void convert_hf_checkpoint(const std::string& hf_dir, const std::string& out_pat
     const fs::path dir(hf_dir);
     const HfConfig cfg = read_hf_config((dir / "config.json").string());
     const Checkpoint ckpt = Checkpoint::open(hf_dir);
+    // The plan below holds 12 tensors per layer: config.json's layer count must be backed by the
+    // checkpoint's tensors before a table that size is built from it (a tensor or two short gets
+    // the "missing" error of match_tensors instead).
+    const uint64_t tensors_needed = uint64_t(cfg.n_layer) * 12;
+    if (tensors_needed > ckpt.tensors().size())
+        throw_bad_input((dir / "config.json").string(), "num_hidden_layers",
+                        std::to_string(cfg.n_layer) + " layers need " + std::to_string(tensors_needed) +
+                            " tensors, but the checkpoint holds " + std::to_string(ckpt.tensors().size()));
     const std::vector<Job> jobs = match_tensors(ckpt, cfg, o);
     const GgufVocab vocab = read_hf_tokenizer((dir / "tokenizer.json").string(), cfg.n_vocab);
 

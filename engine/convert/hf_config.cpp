@@ -5,9 +5,11 @@
 #include <simdjson.h>
 
 #include <optional>
+#include <set>
 
 #include "engine/convert/input_file.hpp"
 #include "engine/error.hpp"
+#include "engine/out_of_memory.hpp"
 
 namespace pe::convert {
 
@@ -58,6 +60,17 @@ struct Fields {
     }
 };
 
+// A key given twice: Python's json (and so transformers) keeps the last value, a JSON reader that
+// takes the first would build a different model. Neither guess is safe: the file is refused.
+void refuse_duplicate_keys(simdjson::dom::object obj, const std::string& file, const std::string& prefix) {
+    std::set<std::string_view> seen;
+    for (auto field : obj)
+        if (!seen.insert(field.key).second)
+            throw_bad_input(file, prefix + std::string(field.key),
+                            "key appears more than once (transformers would take the last value; refusing to "
+                            "guess which one was meant)");
+}
+
 // First of several spellings of one field, also looked up inside v5's "rope_parameters".
 double first_number(const Fields& f, std::initializer_list<std::string_view> keys, const std::string& what) {
     for (std::string_view k : keys)
@@ -74,6 +87,7 @@ double first_number(const Fields& f, std::initializer_list<std::string_view> key
 }  // namespace
 
 HfConfig parse_hf_config(std::string_view json, const std::string& file) {
+    const ReadingInput reading(file);
     simdjson::dom::parser parser;
     simdjson::padded_string padded(json);
     simdjson::dom::element doc;
@@ -81,6 +95,10 @@ HfConfig parse_hf_config(std::string_view json, const std::string& file) {
         throw_bad_input(file, "", std::string("invalid JSON: ") + simdjson::error_message(err));
     simdjson::dom::object top;
     if (doc.get_object().get(top) != simdjson::SUCCESS) throw_bad_input(file, "", "not a JSON object");
+    refuse_duplicate_keys(top, file, "");
+    simdjson::dom::object rope;
+    if (top["rope_parameters"].get_object().get(rope) == simdjson::SUCCESS)
+        refuse_duplicate_keys(rope, file, "rope_parameters.");
     const Fields f{top, file};
 
     simdjson::dom::array archs;

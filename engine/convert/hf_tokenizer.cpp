@@ -8,6 +8,7 @@
 #include "engine/convert/input_file.hpp"
 #include "engine/error.hpp"
 #include "engine/gguf/writer.hpp"
+#include "engine/out_of_memory.hpp"
 
 namespace pe::convert {
 
@@ -32,6 +33,7 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
 }  // namespace
 
 GgufVocab parse_hf_tokenizer(std::string_view json, uint32_t n_vocab, const std::string& file) {
+    const ReadingInput reading(file);
     simdjson::dom::parser parser;
     simdjson::padded_string padded(json);
     simdjson::dom::element doc;

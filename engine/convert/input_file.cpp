@@ -10,17 +10,20 @@
 #include <utility>
 
 #include "engine/error.hpp"
+#include "engine/out_of_memory.hpp"
 
 namespace pe::convert {
 
 InputFile::InputFile(std::string path) : path_(std::move(path)) {
-    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever; it is
+    // refused just below, and on a regular file the flag changes nothing.
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd_ < 0) throw_io(path_, std::string("cannot open: ") + std::strerror(errno));
     struct stat st {};
     if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd_);
         fd_ = -1;
-        throw_io(path_, "not a regular file");
+        throw_io(path_, "not a regular file (a FIFO, device or folder cannot be read as one)");
     }
     size_ = uint64_t(st.st_size);
 }
@@ -60,12 +63,14 @@ void InputFile::read_into(uint64_t offset, std::byte* dst, uint64_t n, const std
 
 std::vector<std::byte> InputFile::read(uint64_t offset, uint64_t n, const std::string& field) const {
     if (offset > size_ || n > size_ - offset) read_into(offset, nullptr, n, field);  // throws
+    const ReadingInput reading(path_);
     std::vector<std::byte> out(n);
     read_into(offset, out.data(), n, field);
     return out;
 }
 
 std::string read_text_file(const std::string& path) {
+    const ReadingInput reading(path);
     InputFile f(path);
     constexpr uint64_t max_bytes = uint64_t(1) << 30;  // far above any tokenizer.json
     if (f.size() > max_bytes) throw_bad_input(path, "", "file too large for a JSON document");

@@ -4,10 +4,12 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "engine/convert/input_file.hpp"
 #include "engine/error.hpp"
+#include "engine/out_of_memory.hpp"
 
 namespace pe::convert {
 
@@ -79,6 +81,39 @@ SourceTensor parse_entry(std::string_view name, simdjson::dom::element e, uint64
     return t;
 }
 
+// As the safetensors library validates a file: the tensors tile the data section exactly, in offset
+// order, with no overlap, no gap and nothing after the last one. Bytes that no tensor owns, or that
+// two tensors share, mean the file is not what its header says.
+void check_data_layout(const std::vector<SourceTensor>& tensors, uint64_t data_start, uint64_t file_bytes,
+                       const std::string& file) {
+    std::vector<const SourceTensor*> order;
+    for (const SourceTensor& t : tensors) order.push_back(&t);
+    std::sort(order.begin(), order.end(), [](const SourceTensor* a, const SourceTensor* b) {
+        return a->offset_bytes != b->offset_bytes ? a->offset_bytes < b->offset_bytes : a->n_bytes < b->n_bytes;
+    });
+    uint64_t end = data_start;
+    const SourceTensor* prev = nullptr;
+    for (const SourceTensor* t : order) {
+        const std::string where = "tensor '" + t->name + "' data_offsets";
+        if (t->offset_bytes < end)
+            throw_bad_input(file, where, "overlaps tensor '" + prev->name + "' (bytes " +
+                                             std::to_string(t->offset_bytes - data_start) + " to " +
+                                             std::to_string(end - data_start) + " of the data section)");
+        if (t->offset_bytes > end)
+            throw_bad_input(file, where, "starts at " + std::to_string(t->offset_bytes - data_start) +
+                                             ", leaving a gap of " + std::to_string(t->offset_bytes - end) +
+                                             " bytes that no tensor owns after " +
+                                             (prev ? "tensor '" + prev->name + "'" : std::string("the header")));
+        end = t->offset_bytes + t->n_bytes;
+        prev = t;
+    }
+    if (end != file_bytes)
+        throw_bad_input(file, "data", std::to_string(file_bytes - end) + " trailing bytes after the last tensor" +
+                                          (prev ? " ('" + prev->name + "')" : std::string()) +
+                                          ": not a file the safetensors library would load",
+                        end);
+}
+
 }  // namespace
 
 std::vector<SourceTensor> parse_safetensors_header(std::string_view json, uint64_t file_bytes,
@@ -98,10 +133,12 @@ std::vector<SourceTensor> parse_safetensors_header(std::string_view json, uint64
         if (field.key == "__metadata__") continue;  // free-form strings, e.g. {"format": "pt"}
         tensors.push_back(parse_entry(field.key, field.value, data_start, file_bytes, file));
     }
+    check_data_layout(tensors, data_start, file_bytes, file);
     return tensors;
 }
 
 std::vector<SourceTensor> read_safetensors(const std::string& path) {
+    const ReadingInput reading(path);
     InputFile f(path);
     const auto len_bytes = f.read(0, 8, "header length");
     uint64_t len = 0;

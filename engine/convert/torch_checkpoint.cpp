@@ -2,11 +2,16 @@
 // storage's zip entry, after checking that it is contiguous and lies inside that storage.
 #include "engine/convert/torch_checkpoint.hpp"
 
+#include <cstdio>
+#include <set>
 #include <unordered_map>
+
+#include <zlib.h>
 
 #include "engine/convert/torch_pickle.hpp"
 #include "engine/error.hpp"
 #include "engine/io/zip.hpp"
+#include "engine/out_of_memory.hpp"
 
 namespace pe::convert {
 
@@ -35,9 +40,30 @@ std::string join(const std::vector<uint64_t>& v) {
     return s + ")";
 }
 
+// A stored entry's bytes against the CRC-32 the archive records: a damaged or altered checkpoint is
+// refused before anything is converted from it (issue #12, item 9).
+void check_crc32(const std::string& path, const io::ZipEntry& e, std::span<const std::byte> bytes) {
+    uLong crc = ::crc32(0L, Z_NULL, 0);
+    for (size_t done = 0; done < bytes.size();) {
+        const size_t n = std::min<size_t>(bytes.size() - done, size_t(1) << 30);
+        crc = ::crc32(crc, reinterpret_cast<const Bytef*>(bytes.data() + done), uInt(n));
+        done += n;
+    }
+    if (uint32_t(crc) != e.crc32) {
+        char got[16], want[16];
+        std::snprintf(got, sizeof got, "%08x", unsigned(crc));
+        std::snprintf(want, sizeof want, "%08x", unsigned(e.crc32));
+        throw_bad_input(path, "zip entry '" + e.name + "'",
+                        std::string("CRC-32 of its bytes is ") + got + ", the archive says " + want +
+                            ": the file is damaged or was altered",
+                        e.data_offset);
+    }
+}
+
 }  // namespace
 
 std::vector<SourceTensor> read_torch_checkpoint(const std::string& path) {
+    const ReadingInput reading(path);
     // torch.save before 1.6 wrote a bare pickle, which starts with the PROTO opcode 0x80.
     if (const auto file = io::MappedFile::map(path); !file.bytes().empty() && file.bytes()[0] == std::byte{0x80})
         throw_unsupported(path, "zip", "not a zip archive: the legacy pre-1.6 torch.save format is not supported "
@@ -64,7 +90,9 @@ std::vector<SourceTensor> read_torch_checkpoint(const std::string& path) {
 
     if (pkl->size > max_pickle_bytes) throw_bad_input(path, "data.pkl", "larger than 1 GiB");
     const auto pickle = zip.stored(*pkl, "data.pkl");
+    check_crc32(path, *pkl, pickle);
     const std::vector<PickledTensor> pickled = parse_torch_pickle(pickle, path, "data.pkl");
+    std::set<const io::ZipEntry*> checked;
 
     std::vector<SourceTensor> out;
     out.reserve(pickled.size());
@@ -76,6 +104,7 @@ std::vector<SourceTensor> read_torch_checkpoint(const std::string& path) {
         const io::ZipEntry& storage = *it->second;
         if (storage.method != 0)
             throw_unsupported(path, where, "storage is a compressed zip entry (torch writes stored entries)");
+        if (checked.insert(&storage).second) check_crc32(path, storage, zip.stored(storage, where + " storage"));
         const uint64_t elem = dtype_bytes(p.dtype);
         if (checked_mul(p.storage_numel, elem, path, where) > storage.size)
             throw_bad_input(path, where, "storage '" + p.storage_key + "' holds " + std::to_string(storage.size) +

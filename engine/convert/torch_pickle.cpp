@@ -15,6 +15,11 @@ namespace {
 
 constexpr int max_depth = 32;
 constexpr size_t max_stack = 1 << 20;
+// A one-byte opcode can create a value of ~250 bytes, or add a 16-byte reference to a tuple or
+// dict: bounds on both keep a small hostile pickle from costing gigabytes. A state dict needs ~20
+// values and ~40 references per tensor, so these allow ~10k tensors (Pythia-12b has 580).
+constexpr size_t max_values = 1 << 18;
+constexpr size_t max_references = 1 << 20;
 
 struct Obj;
 using Ref = std::shared_ptr<Obj>;
@@ -117,6 +122,8 @@ private:
     }
 
     Ref make(Kind k) {
+        if (++n_values_ > max_values)
+            fail("more than " + std::to_string(max_values) + " values: far more than a state dict holds");
         auto r = std::make_shared<Obj>();
         r->kind = k;
         if (k == Kind::dict) dicts_.push_back(r);
@@ -127,7 +134,13 @@ private:
         r->i = v;
         return r;
     }
+    void count_references(size_t n) {
+        n_references_ += n;
+        if (n_references_ > max_references)
+            fail("more than " + std::to_string(max_references) + " references: far more than a state dict holds");
+    }
     Ref make_tuple(std::vector<Ref> items) {
+        count_references(items.size());
         Ref r = make(Kind::tuple);
         for (const Ref& x : items) r->depth = std::max(r->depth, x->depth + 1);
         if (r->depth > max_depth) fail("values nested too deeply");
@@ -136,6 +149,7 @@ private:
     }
     void dict_set(Obj& d, Ref k, Ref v) {
         if (d.kind != Kind::dict) fail(std::string("SETITEM on a ") + kind_name(d.kind) + ", expected a dict");
+        count_references(2);
         d.depth = std::max({d.depth, k->depth + 1, v->depth + 1});
         if (d.depth > max_depth) fail("values nested too deeply");
         d.items.push_back(std::move(k));
@@ -160,7 +174,7 @@ private:
     std::span<const std::byte> b_;
     const std::string& file_;
     const std::string& field_;
-    size_t pos_ = 0, op_at_ = 0;
+    size_t pos_ = 0, op_at_ = 0, n_values_ = 0, n_references_ = 0;
     std::vector<Ref> stack_;
     std::vector<size_t> marks_;
     std::unordered_map<uint32_t, Ref> memo_;
@@ -294,9 +308,14 @@ std::vector<PickledTensor> Vm::run() {
                 push(make_global(module->s, name->s));
                 break;
             }
-            case 'q': memo_[uint32_t(take(1))] = top(); break;                             // BINPUT
-            case 'r': memo_[uint32_t(take(4))] = top(); break;                             // LONG_BINPUT
-            case 0x94: { const uint32_t k = uint32_t(memo_.size()); memo_[k] = top(); break; }  // MEMOIZE
+            case 'q': count_references(1); memo_[uint32_t(take(1))] = top(); break;        // BINPUT
+            case 'r': count_references(1); memo_[uint32_t(take(4))] = top(); break;        // LONG_BINPUT
+            case 0x94: {                                                                   // MEMOIZE
+                count_references(1);
+                const uint32_t k = uint32_t(memo_.size());
+                memo_[k] = top();
+                break;
+            }
             case 'h': case 'j': {                                                          // BINGET, LONG_BINGET
                 const uint32_t k = uint32_t(take(op == 'h' ? 1 : 4));
                 auto it = memo_.find(k);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -43,7 +44,15 @@ void parallel_for(int64_t n, int n_threads, int64_t chunk, F&& fn) {
     };
     std::vector<std::thread> threads;
     threads.reserve(size_t(workers - 1));
-    for (int i = 1; i < workers; ++i) threads.emplace_back(work, i);
+    // A thread that cannot start (a process or memory limit, `--threads 512` under ulimit -u) is not
+    // an error: the chunks go to the threads that did start, the calling thread at least.
+    for (int i = 1; i < workers; ++i) {
+        try {
+            threads.emplace_back(work, i);
+        } catch (const std::system_error&) {
+            break;
+        }
+    }
     work(0);
     for (auto& t : threads) t.join();
     if (error) std::rethrow_exception(error);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
 
 #include "engine/data/files.hpp"
 #include "engine/error.hpp"
@@ -154,6 +155,25 @@ std::vector<DataFileStatus> check_data(const fs::path& dir, const std::vector<Da
                                                                         : "sha256 mismatch";
             out.push_back({d.task, f.path, state});
         }
+    }
+    // Every other file in the tasks' folders: never read (tasks read pinned files only), but listed,
+    // so that a look-alike (ARC-Easy-Test.jsonl beside ARC-Easy-test.jsonl) is seen, not assumed used.
+    std::set<std::string> pinned;
+    std::set<std::pair<std::string, std::string>> folders;  // (folder, task)
+    for (const auto& d : downloads)
+        for (const auto& f : d.outputs) {
+            pinned.insert(f.path);
+            if (selected(tasks, d.task)) folders.insert({fs::path(f.path).parent_path().string(), d.task});
+        }
+    for (const auto& [folder, task] : folders) {
+        std::error_code ec;
+        std::vector<std::string> others;
+        for (auto it = fs::directory_iterator(dir / folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            const std::string rel = (fs::path(folder) / it->path().filename()).generic_string();
+            if (!pinned.count(rel)) others.push_back(rel);
+        }
+        std::sort(others.begin(), others.end());
+        for (const auto& rel : others) out.push_back({task, rel, "not pinned: ignored"});
     }
     return out;
 }

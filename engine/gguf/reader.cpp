@@ -8,6 +8,7 @@
 #include "engine/error.hpp"
 #include "engine/gguf/cursor.hpp"
 #include "engine/io/mapped_file.hpp"
+#include "engine/out_of_memory.hpp"
 
 namespace pe::gguf {
 
@@ -299,6 +300,7 @@ uint64_t TensorInfo::n_elements() const {
 }
 
 Reader Reader::open(const std::string& path) {
+    const ReadingInput reading(path);
     Reader r;
     r.path_ = path;
     r.map_ = std::make_unique<io::MappedFile>(io::MappedFile::map(path));
@@ -308,6 +310,7 @@ Reader Reader::open(const std::string& path) {
 }
 
 Reader Reader::from_bytes(std::vector<std::byte> bytes, const std::string& name) {
+    const ReadingInput reading(name);
     Reader r;
     r.path_ = name;
     r.map_ = std::make_unique<io::MappedFile>(io::MappedFile::own(std::move(bytes)));

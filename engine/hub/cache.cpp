@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -37,6 +38,27 @@ std::string trim(std::string s) {
 
 bool name_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+}
+
+bool is_lower_hex(const std::string& s, size_t n) {
+    if (s.size() != n) return false;
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+// Text from the command line or the network, made safe for a one-line message.
+std::string printable(const std::string& s) {
+    std::string out;
+    for (unsigned char c : s.substr(0, 120)) out += (c < 0x20 || c == 0x7f) ? '?' : char(c);
+    return s.size() > 120 ? out + "..." : out;
+}
+
+// `p` lies inside `dir` once both are normalised (guards every path built from hub data).
+void check_inside(const fs::path& dir, const fs::path& p, const std::string& what) {
+    const fs::path rel = p.lexically_normal().lexically_relative(dir.lexically_normal());
+    if (rel.empty() || *rel.begin() == ".." || rel.is_absolute())
+        throw_bad_input(dir.string(), what, "'" + printable(p.string()) + "' would lie outside the hub cache");
 }
 
 }  // namespace
@@ -82,12 +104,44 @@ bool is_repo_id(const std::string& s) {
     return true;
 }
 
-bool is_commit_hash(const std::string& s) {
-    if (s.size() != 40) return false;
-    for (char c : s)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    return true;
+bool is_commit_hash(const std::string& s) { return is_lower_hex(s, 40); }
+
+bool is_revision(const std::string& s) {
+    if (s.empty() || s.size() > 255) return false;
+    size_t start = 0;
+    while (true) {
+        const size_t end = std::min(s.find('/', start), s.size());
+        const std::string_view part(s.data() + start, end - start);
+        if (part.empty() || part[0] == '.' || part.ends_with(".lock")) return false;
+        for (char c : part)
+            if (!name_char(c)) return false;
+        if (end == s.size()) return true;
+        start = end + 1;
+    }
 }
+
+bool is_repo_file_name(const std::string& s) {
+    if (s.empty() || s.size() > 1024) return false;
+    size_t start = 0;
+    while (true) {
+        const size_t end = std::min(s.find('/', start), s.size());
+        const std::string_view part(s.data() + start, end - start);
+        if (part.empty() || part == "." || part == "..") return false;
+        for (unsigned char c : part)
+            if (c < 0x20 || c == 0x7f || c == '\\') return false;
+        if (end == s.size()) return true;
+        start = end + 1;
+    }
+}
+
+void check_revision(const std::string& revision, const std::string& what) {
+    if (!is_revision(revision))
+        throw_bad_input(what, "", "'" + printable(revision) +
+                                      "' is not a branch, tag or commit name (letters, digits, '.', '_', '-' in "
+                                      "parts joined by '/'; no '..', no leading '.' or '/')");
+}
+
+bool is_verifiable_etag(const std::string& etag) { return is_lower_hex(etag, 64) || is_lower_hex(etag, 40); }
 
 std::string normalize_etag(const std::string& etag) {
     std::string e = trim(etag);
@@ -104,9 +158,11 @@ RepoCache::RepoCache(const fs::path& cache_dir, const std::string& repo_id) {
 }
 
 fs::path RepoCache::blob_path(const std::string& etag) const {
-    // An ETag comes from the network: it must be a plain file name.
-    if (etag.empty() || etag.find('/') != std::string::npos || etag.find("..") != std::string::npos)
-        throw_bad_input(dir_.string(), "ETag", "unusable ETag '" + etag + "'");
+    // An ETag comes from the network: only a digest is both a safe file name and verifiable.
+    if (!is_verifiable_etag(etag))
+        throw_bad_input(dir_.string(), "ETag",
+                        "'" + printable(etag) + "' is neither a sha256 nor a git blob id, so the download could not "
+                        "be verified (is HF_ENDPOINT a Hugging Face hub?)");
     return dir_ / "blobs" / etag;
 }
 
@@ -115,10 +171,18 @@ fs::path RepoCache::lock_path(const std::string& etag) const {
     return dir_.parent_path() / ".locks" / dir_.filename() / (etag + ".lock");
 }
 
-fs::path RepoCache::snapshot_dir(const std::string& commit) const { return dir_ / "snapshots" / commit; }
+fs::path RepoCache::snapshot_dir(const std::string& commit) const {
+    if (!is_commit_hash(commit)) throw_bad_input(dir_.string(), "commit", "'" + printable(commit) + "' is not a commit hash");
+    return dir_ / "snapshots" / commit;
+}
 
 std::optional<std::string> RepoCache::read_ref(const std::string& revision) const {
-    std::ifstream in(dir_ / "refs" / revision);
+    check_revision(revision, "revision");
+    const fs::path ref = dir_ / "refs" / revision;
+    check_inside(dir_ / "refs", ref, "revision");
+    std::error_code ec;
+    if (!fs::is_regular_file(ref, ec)) return std::nullopt;  // never open a FIFO or a folder
+    std::ifstream in(ref);
     if (!in) return std::nullopt;
     std::stringstream ss;
     ss << in.rdbuf();
@@ -128,13 +192,19 @@ std::optional<std::string> RepoCache::read_ref(const std::string& revision) cons
 }
 
 void RepoCache::write_ref(const std::string& revision, const std::string& commit) const {
-    // revisions like refs/pr/1 nest, as in huggingface_hub
-    io::write_file_atomically(dir_ / "refs" / revision, commit);
+    check_revision(revision, "revision");
+    if (!is_commit_hash(commit)) throw_bad_input(dir_.string(), "commit", "'" + printable(commit) + "' is not a commit hash");
+    const fs::path ref = dir_ / "refs" / revision;  // revisions like refs/pr/1 nest, as in huggingface_hub
+    check_inside(dir_ / "refs", ref, "revision");
+    io::write_file_atomically(ref, commit);
 }
 
 void RepoCache::link_snapshot_file(const std::string& commit, const std::string& file,
                                    const std::string& etag) const {
+    if (!is_repo_file_name(file)) throw_bad_input(dir_.string(), "file name", "'" + printable(file) + "' is not a plain relative path");
     fs::path link = snapshot_dir(commit) / file;
+    check_inside(snapshot_dir(commit), link, "file name");
+    blob_path(etag);  // refuses an ETag that is not a digest before it becomes a link target
     fs::create_directories(link.parent_path());
     // ../../blobs/<etag> from snapshots/<commit>/, one more ../ per folder inside the file name.
     fs::path target = "../..";
@@ -152,6 +222,7 @@ void RepoCache::link_snapshot_file(const std::string& commit, const std::string&
 }
 
 bool RepoCache::has_file(const std::string& commit, const std::string& file) const {
+    if (!is_repo_file_name(file)) throw_bad_input(dir_.string(), "file name", "'" + printable(file) + "' is not a plain relative path");
     std::error_code ec;
     return fs::is_regular_file(snapshot_dir(commit) / file, ec);  // follows the link to the blob
 }

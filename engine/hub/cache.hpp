@@ -25,6 +25,15 @@ struct HubSettings {
 // "EleutherAI/pythia-70m" -> true. One '/', each side [A-Za-z0-9._-]+, no "..", no leading '.'.
 bool is_repo_id(const std::string& s);
 bool is_commit_hash(const std::string& s);  // 40 lower-case hex digits
+// A branch or tag name as git allows it (a subset: [A-Za-z0-9._-] components joined by single '/',
+// none empty, starting with '.' or ending with ".lock", at most 255 bytes), or a commit hash. Both
+// become paths under refs/, so anything else ("..", "/x", NUL, control characters) is refused.
+bool is_revision(const std::string& s);
+// A file name from the hub (listing, index): a relative path of plain components, which therefore
+// stays inside the snapshot folder it is joined to.
+bool is_repo_file_name(const std::string& s);
+// Throws bad_input naming `what` (e.g. "--revision") unless is_revision(revision).
+void check_revision(const std::string& revision, const std::string& what);
 
 class RepoCache {
 public:
@@ -49,5 +58,8 @@ private:
 
 // ETag header -> cache name: drop a weak-validator "W/" prefix and the quotes.
 std::string normalize_etag(const std::string& etag);
+// A usable blob name: the sha256 of an LFS file (64 hex) or the git blob id of a small one (40 hex).
+// Anything else can be neither verified nor trusted as a file name.
+bool is_verifiable_etag(const std::string& etag);
 
 }  // namespace pe::hub

@@ -14,6 +14,7 @@
 #include "engine/file_lock.hpp"
 #include "engine/net/digest.hpp"
 #include "engine/net/http.hpp"
+#include "engine/out_of_memory.hpp"
 
 namespace pe::hub {
 
@@ -78,6 +79,7 @@ struct Listing {
 
 Listing resolve_revision(const HubSettings& s, const std::string& repo_id, const std::string& revision) {
     std::string url = s.endpoint + "/api/models/" + repo_id + "/revision/" + url_quote(revision, false);
+    const ReadingInput reading(url);
     net::Response r = net::get(url, request_options(s, 120));
     if (r.status != 200) throw_hub_status(s, url, r, repo_id, "revision '" + revision + "'");
     simdjson::dom::parser parser;
@@ -113,6 +115,11 @@ FileMeta head_file(const HubSettings& s, const std::string& repo_id, const std::
     m.etag = normalize_etag(r.header("x-linked-etag").value_or(r.header("etag").value_or("")));
     if (m.etag.empty())
         throw_bad_input(url, "ETag", "the hub sent no ETag (is HF_ENDPOINT a Hugging Face hub?)");
+    // The ETag names the blob and is the only way to verify the bytes: refuse one that is not a digest.
+    if (!is_verifiable_etag(m.etag))
+        throw_bad_input(url, "ETag", "'" + m.etag.substr(0, 80) +
+                                         "' is neither a sha256 (LFS) nor a git blob id, so the download could not be "
+                                         "verified (is HF_ENDPOINT a Hugging Face hub?)");
     std::string size = r.header("x-linked-size").value_or(r.header("content-length").value_or("0"));
     m.size = std::strtoull(size.c_str(), nullptr, 10);
     if (auto c = r.header("x-repo-commit"); c && *c != commit)
@@ -131,8 +138,8 @@ std::vector<std::string> shards_of_index(const fs::path& index_path) {
         std::string_view shard;
         if (value.get_string().get(shard)) throw_bad_input(index_path.string(), "weight_map", "value is not a string");
         std::string name(shard);
-        if (name.empty() || name[0] == '/' || name.find("..") != std::string::npos)
-            throw_bad_input(index_path.string(), "weight_map", "bad shard name '" + name + "'");
+        if (!is_repo_file_name(name))
+            throw_bad_input(index_path.string(), "weight_map", "shard name '" + name + "' is not a plain relative path");
         shards.insert(name);
     }
     return {shards.begin(), shards.end()};
@@ -171,6 +178,7 @@ std::vector<std::string> needed_files(const std::string& repo_id, const std::vec
 
 Snapshot fetch_checkpoint(const HubSettings& s, const std::string& repo_id, const std::string& revision,
                           const FetchOptions& options) {
+    check_revision(revision, "revision");  // it becomes a path under refs/ and a URL part
     RepoCache cache(s.cache_dir, repo_id);
     Snapshot snap;
     snap.repo_id = repo_id;
@@ -213,10 +221,11 @@ Snapshot fetch_checkpoint(const HubSettings& s, const std::string& repo_id, cons
             d.request = request_options(s, 0);
             d.max_retries = options.max_retries;
             d.part_path = blob.string() + ".incomplete";  // huggingface_hub's name, so either tool resumes
-            if (net::is_hex_digest(meta.etag, 64))
+            if (meta.etag.size() == 64)  // checked by head_file: a sha256 or a git blob id, nothing else
                 d.sha256 = meta.etag;
-            else if (net::is_hex_digest(meta.etag, 40))
+            else
                 d.git_sha1 = meta.etag;
+            d.max_bytes = meta.size;  // a server sending more than it declared is cut off, not trusted
             if (options.progress) {
                 d.progress = [&](uint64_t done, uint64_t total) {
                     options.progress(file, done, total ? total : meta.size);

@@ -5,9 +5,12 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <set>
 
 #include "engine/error.hpp"
 #include "engine/model/gptneox_names.hpp"
+#include "engine/model/quant.hpp"
+#include "engine/out_of_memory.hpp"
 
 namespace pe::model {
 namespace {
@@ -76,7 +79,29 @@ public:
                                     std::to_string(dim_value(d, hp)),
                                 info->info_offset_bytes);
         }
+        if (const auto at = first_non_finite(info->type, info->data))
+            throw_bad_input(r_.path(), "tensor '" + name + "'",
+                            "holds a NaN or infinite value at element " + std::to_string(*at) +
+                                " (every score would be NaN); the file is damaged or was not converted from "
+                                "finite weights",
+                            info->offset_bytes);
+        used_.insert(name);
         return Weight{info->name, info->type, info->ne, info->data};
+    }
+
+    // Every tensor of the file was asked for: an extra one (a block past block_count, a name this
+    // architecture does not have) means the file is not what its metadata says.
+    void check_no_extra_tensors(uint32_t n_layer) const {
+        for (const gguf::TensorInfo& t : r_.tensors()) {
+            if (used_.count(t.name)) continue;
+            const std::string field = "tensor '" + t.name + "'";
+            if (t.name.starts_with("blk."))
+                throw_bad_input(r_.path(), field,
+                                "not a tensor of a " + std::to_string(n_layer) + "-layer gptneox model (" +
+                                    names::block_count + " = " + std::to_string(n_layer) + " disagrees with the tensors)",
+                                t.info_offset_bytes);
+            throw_bad_input(r_.path(), field, "unknown tensor: not part of a gptneox model", t.info_offset_bytes);
+        }
     }
 
 private:
@@ -89,6 +114,7 @@ private:
     }
 
     const gguf::Reader& r_;
+    std::set<std::string, std::less<>> used_;
 };
 
 }  // namespace
@@ -96,6 +122,7 @@ private:
 Model Model::load(const std::string& path) { return from_reader(gguf::Reader::open(path)); }
 
 Model Model::from_reader(gguf::Reader reader) {
+    const ReadingInput reading(reader.path());
     Model m(std::move(reader));
     Loader ld(m.reader_);
     HParams hp = ld.read_hparams();
@@ -110,8 +137,16 @@ Model Model::from_reader(gguf::Reader reader) {
                             embd->info_offset_bytes);
         hp.n_vocab = uint32_t(embd->ne[1]);
     }
+    // 12 tensors per layer: a block_count the tensors cannot back is refused before the layer table
+    // is allocated from it (a layer short of a tensor or two gets the "missing" error below instead).
+    const uint64_t tensors_needed = uint64_t(hp.n_layer) * 12;
+    if (tensors_needed > m.reader_.tensors().size())
+        throw_bad_input(m.reader_.path(), names::block_count,
+                        std::to_string(hp.n_layer) + " layers need " + std::to_string(tensors_needed) +
+                            " tensors, but the file holds " + std::to_string(m.reader_.tensors().size()));
     m.layers.resize(hp.n_layer);
     for_each_tensor([&](const TensorRef& t, Weight& w) { w = ld.tensor(t, hp); }, static_cast<ModelWeights&>(m));
+    ld.check_no_extra_tensors(hp.n_layer);
     m.hparams_ = hp;
     return m;
 }

@@ -168,6 +168,30 @@ void quantize_row(TensorType type, const float* src, std::byte* dst, uint64_t n_
                                                             std::string(gguf::type_traits(type).name) + " tensors");
 }
 
+std::optional<uint64_t> first_non_finite(TensorType type, std::span<const std::byte> data) {
+    // An IEEE value is NaN or infinite exactly when its exponent bits are all ones.
+    auto scan16 = [&](uint16_t exponent_mask, size_t stride, size_t at, uint64_t elems_per) -> std::optional<uint64_t> {
+        for (size_t i = 0; i + at + 2 <= data.size(); i += stride)
+            if ((load_u16(data.data() + i + at) & exponent_mask) == exponent_mask) return i / stride * elems_per;
+        return std::nullopt;
+    };
+    switch (type) {
+        case TensorType::f32:
+            for (size_t i = 0; i + 4 <= data.size(); i += 4) {
+                uint32_t v;
+                std::memcpy(&v, data.data() + i, 4);
+                if ((v & 0x7f800000u) == 0x7f800000u) return i / 4;
+            }
+            return std::nullopt;
+        case TensorType::f16: return scan16(0x7c00, 2, 0, 1);
+        case TensorType::bf16: return scan16(0x7f80, 2, 0, 1);
+        case TensorType::q8_0: return scan16(0x7c00, 34, 0, 32);   // the fp16 scale d leads each block
+        case TensorType::q4_0: return scan16(0x7c00, 18, 0, 32);
+        case TensorType::q6_k: return scan16(0x7c00, 210, 208, 256);  // d closes each super-block
+    }
+    return std::nullopt;
+}
+
 std::vector<std::byte> quantize(TensorType type, std::span<const float> src) {
     std::vector<std::byte> out(row_bytes(type, src.size()));
     quantize_row(type, src.data(), out.data(), src.size());

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -22,5 +23,10 @@ void dequantize_row(gguf::TensorType type, const std::byte* src, float* dst, uin
 // Q8_0 and Q4_0 (ggml's reference quantisers). Q6_K is read-only here: pe::Error kind unsupported.
 void quantize_row(gguf::TensorType type, const float* src, std::byte* dst, uint64_t n_elements);
 std::vector<std::byte> quantize(gguf::TensorType type, std::span<const float> src);
+
+// The index of the first stored value that is NaN or infinite (for block types: the first element
+// of a block whose scale is), or nullopt. `data` holds whole rows of `type`. NaN weights make every
+// loglikelihood NaN, so the model loader refuses them up front.
+std::optional<uint64_t> first_non_finite(gguf::TensorType type, std::span<const std::byte> data);
 
 }  // namespace pe::model

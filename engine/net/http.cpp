@@ -43,8 +43,24 @@ struct Easy {
     Easy& operator=(const Easy&) = delete;
 };
 
+constexpr uint64_t max_header_bytes = 1 << 20;  // all headers of all responses of one request
+
+// What perform() hands the callbacks: the response being filled and the caps it obeys.
+struct Receiving {
+    Response* r;
+    uint64_t max_body_bytes;
+    uint64_t header_bytes = 0;
+    bool body_too_large = false, headers_too_large = false;
+};
+
 size_t on_header(char* data, size_t size, size_t n, void* user) {
-    auto* r = static_cast<Response*>(user);
+    auto* in = static_cast<Receiving*>(user);
+    in->header_bytes += size * n;
+    if (in->header_bytes > max_header_bytes) {
+        in->headers_too_large = true;
+        return 0;  // aborts the transfer
+    }
+    Response* r = in->r;
     std::string line(data, size * n);
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
     if (line.rfind("HTTP/", 0) == 0) {
@@ -62,7 +78,12 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 }
 
 size_t on_body_to_string(char* data, size_t size, size_t n, void* user) {
-    static_cast<Response*>(user)->body.append(data, size * n);
+    auto* in = static_cast<Receiving*>(user);
+    if (size * n > in->max_body_bytes - in->r->body.size()) {
+        in->body_too_large = true;
+        return 0;  // aborts the transfer
+    }
+    in->r->body.append(data, size * n);
     return size * n;
 }
 
@@ -115,18 +136,24 @@ bool is_transient(CURLcode code) {
 Response perform(const std::string& url, const RequestOptions& o, bool head_only) {
     Easy e;
     Response r;
+    Receiving in{&r, o.max_body_bytes};
     apply_options(e, url, o);
     char errbuf[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(e.h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(e.h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e.h, CURLOPT_HEADERDATA, &r);
+    curl_easy_setopt(e.h, CURLOPT_HEADERDATA, &in);
     if (head_only) {
         curl_easy_setopt(e.h, CURLOPT_NOBODY, 1L);
     } else {
         curl_easy_setopt(e.h, CURLOPT_WRITEFUNCTION, on_body_to_string);
-        curl_easy_setopt(e.h, CURLOPT_WRITEDATA, &r);
+        curl_easy_setopt(e.h, CURLOPT_WRITEDATA, &in);
     }
     CURLcode code = curl_easy_perform(e.h);
+    if (in.body_too_large)
+        throw_bad_input(url, "response", "body larger than " + std::to_string(o.max_body_bytes) +
+                                             " bytes, far more than an answer of this kind holds; refused");
+    if (in.headers_too_large)
+        throw_bad_input(url, "response", "headers larger than " + std::to_string(max_header_bytes) + " bytes; refused");
     if (code != CURLE_OK) throw transport_error(url, code, errbuf, o.offline_hint);
     curl_easy_getinfo(e.h, CURLINFO_RESPONSE_CODE, &r.status);
     char* eff = nullptr;
@@ -146,6 +173,7 @@ struct Transfer {
     long status = 0;
     std::string error_body;  // first bytes of an error response, for the message
     bool write_failed = false;
+    bool too_large = false;  // more bytes than options->max_bytes
     const DownloadOptions* options = nullptr;
 };
 
@@ -167,8 +195,14 @@ size_t on_body_to_file(char* data, size_t size, size_t n, void* user) {
         }
     }
     if (t->status != 200 && t->status != 206) {
-        if (t->error_body.size() < 2048) t->error_body.append(data, std::min<size_t>(bytes, 2048));
+        // Enough of an error page for the message; an endless one is cut off, not read to its end.
+        if (t->error_body.size() >= 2048) return 0;
+        t->error_body.append(data, std::min<size_t>(bytes, 2048));
         return bytes;
+    }
+    if (t->options->max_bytes > 0 && bytes > t->options->max_bytes - std::min(t->written, t->options->max_bytes)) {
+        t->too_large = true;
+        return 0;
     }
     if (std::fwrite(data, 1, bytes, t->file) != bytes) {
         t->write_failed = true;
@@ -288,8 +322,17 @@ std::optional<Error> try_download(const std::string& url, const std::string& des
         CURLcode code = curl_easy_perform(e.h);
         long status = 0;
         curl_easy_getinfo(e.h, CURLINFO_RESPONSE_CODE, &status);
+        if (code == CURLE_WRITE_ERROR && !t.write_failed && !t.too_large && status != 200 && status != 206)
+            code = CURLE_OK;  // we stopped reading an error page: report its status below
         bool close_failed = std::fclose(file) != 0;
         if (t.write_failed || close_failed) throw_io(part, "write failed (disk full?)");
+        if (t.too_large) {
+            std::error_code ignore;
+            fs::remove(part, ignore);
+            return Error(ErrorKind::bad_input, url, "size",
+                         "the server sent more than the " + std::to_string(options.max_bytes) +
+                             " bytes it declared (the download was removed)");
+        }
 
         if (code == CURLE_OK && status == 416) {
             // Nothing left to send: the part file may already be complete; verification decides.

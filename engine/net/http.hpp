@@ -19,6 +19,9 @@ struct RequestOptions {
     long low_speed_time_s = 30;        // ... for this long
     long max_time_s = 0;               // whole transfer; 0 = no limit (large files)
     bool follow_redirects = true;
+    // get() keeps at most this many body bytes and fails past them: API answers are small, and a
+    // lying or broken server must not fill memory. Headers are capped at max_header_bytes in all.
+    uint64_t max_body_bytes = uint64_t(64) << 20;
     // Appended to transport failures (no DNS, refused, timed out): how to proceed without network.
     std::string offline_hint;
 };
@@ -40,6 +43,7 @@ struct DownloadOptions {
     RequestOptions request;
     std::optional<std::string> sha256;    // verify the finished file (lower-case hex)
     std::optional<std::string> git_sha1;  // or its git blob id
+    uint64_t max_bytes = 0;               // the size the server declared: more is refused (0: unknown)
     int max_retries = 3;                  // automatic resumes after a cut transfer
     std::string part_path;                // default: dest + ".part"
     std::function<void(uint64_t done_bytes, uint64_t total_bytes)> progress;  // total 0 if unknown

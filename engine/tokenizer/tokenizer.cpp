@@ -3,6 +3,7 @@
 #include "engine/tokenizer/tokenizer.hpp"
 
 #include "engine/error.hpp"
+#include "engine/out_of_memory.hpp"
 #include "engine/tokenizer/added_tokens.hpp"
 #include "engine/tokenizer/bpe.hpp"
 #include "engine/tokenizer/byte_level.hpp"
@@ -52,6 +53,7 @@ Tokenizer Tokenizer::from_vocabulary(Vocabulary vocab) {
 }
 
 Tokenizer Tokenizer::from_json_file(const std::string& path) {
+    const ReadingInput reading(path);
     return from_vocabulary(vocabulary_from_json(path));
 }
 

@@ -2,13 +2,17 @@
 #include "tests/common/cli_run.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "tests/common/shared.hpp"
 
@@ -44,7 +48,8 @@ std::vector<std::string> cli_argv(const std::vector<std::string>& args) {
 
 // argv_s[0] is a path or a name looked up in PATH; out_fd, err_fd: where stdout and stderr go;
 // in_fd: stdin, or -1 to keep the test's.
-pid_t spawn(const std::vector<std::string>& argv_s, const Env& env, int out_fd, int err_fd, int in_fd) {
+pid_t spawn(const std::vector<std::string>& argv_s, const Env& env, int out_fd, int err_fd, int in_fd,
+            uint64_t address_space_bytes = 0) {
     std::vector<std::string> env_s = merged_env(env);
     pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
@@ -52,6 +57,10 @@ pid_t spawn(const std::vector<std::string>& argv_s, const Env& env, int out_fd, 
         dup2(out_fd, 1);
         dup2(err_fd, 2);
         if (in_fd >= 0) dup2(in_fd, 0);
+        if (address_space_bytes > 0) {
+            const rlimit limit{address_space_bytes, address_space_bytes};
+            setrlimit(RLIMIT_AS, &limit);
+        }
         std::vector<char*> argv, envp;
         for (const auto& a : argv_s) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
@@ -69,31 +78,57 @@ int open_or_throw(const std::filesystem::path& p, int flags) {
     return fd;
 }
 
-}  // namespace
-
-int wait_cli(pid_t pid) {
-    int status = 0;
-    waitpid(pid, &status, 0);
+int exit_code_of(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return -1;
 }
 
-CliResult run_cli(const std::vector<std::string>& args, const Env& env, const std::filesystem::path& stdin_file) {
-    return run_program(cli_argv(args), env, stdin_file);
+// waitpid with a deadline: SIGKILL once timeout_s has passed (0: no deadline).
+int wait_with_timeout(pid_t pid, double timeout_s, bool& timed_out) {
+    int status = 0;
+    if (timeout_s <= 0) {
+        waitpid(pid, &status, 0);
+        return exit_code_of(status);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            timed_out = true;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return exit_code_of(status);
 }
 
-CliResult run_program(const std::vector<std::string>& argv, const Env& env, const std::filesystem::path& stdin_file) {
+}  // namespace
+
+int wait_cli(pid_t pid) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return exit_code_of(status);
+}
+
+CliResult run_cli(const std::vector<std::string>& args, const Env& env, const std::filesystem::path& stdin_file,
+                  const CliLimits& limits) {
+    return run_program(cli_argv(args), env, stdin_file, limits);
+}
+
+CliResult run_program(const std::vector<std::string>& argv, const Env& env, const std::filesystem::path& stdin_file,
+                      const CliLimits& limits) {
     const auto dir = scratch_dir("cli_run_output-" + std::to_string(getpid()));  // ctest runs suites side by side
     const int out = open_or_throw(dir / "out.txt", O_WRONLY | O_CREAT | O_TRUNC);
     const int err = open_or_throw(dir / "err.txt", O_WRONLY | O_CREAT | O_TRUNC);
     const int in = stdin_file.empty() ? -1 : open_or_throw(stdin_file, O_RDONLY);
-    const pid_t pid = spawn(argv, env, out, err, in);
+    const pid_t pid = spawn(argv, env, out, err, in, limits.address_space_bytes);
     close(out);
     close(err);
     if (in >= 0) close(in);
     CliResult r;
-    r.exit_code = wait_cli(pid);
+    r.exit_code = wait_with_timeout(pid, limits.timeout_s, r.timed_out);
     r.out = slurp(dir / "out.txt");
     r.err = slurp(dir / "err.txt");
     r.output = r.out + r.err;

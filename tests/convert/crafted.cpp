@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <zlib.h>
+
 #include "tests/common/shared.hpp"
 
 namespace pe::test {
@@ -44,14 +46,15 @@ std::string make_stored_zip(const std::vector<std::pair<std::string, std::string
             put(extra, 0x0001, 2); put(extra, 24, 2);
             put(extra, data.size(), 8); put(extra, data.size(), 8); put(extra, local_offset, 8);
         }
-        // local file header (APPNOTE 4.3.7); CRC left 0, which readers of stored torch entries ignore
+        // local file header (APPNOTE 4.3.7), with the entry's CRC-32 as torch writes it
+        const uint32_t crc = uint32_t(::crc32(::crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(data.data()), uInt(data.size())));
         put(out, 0x04034b50, 4); put(out, zip64 ? 45 : 20, 2); put(out, 0, 2); put(out, 0, 2); put(out, 0, 2); put(out, 0, 2);
-        put(out, 0, 4); put(out, zip64 ? big : data.size(), 4); put(out, zip64 ? big : data.size(), 4);
+        put(out, crc, 4); put(out, zip64 ? big : data.size(), 4); put(out, zip64 ? big : data.size(), 4);
         put(out, name.size(), 2); put(out, extra.size(), 2);
         out += name + extra + data;
         // central directory header (4.3.12)
         put(central, 0x02014b50, 4); put(central, 45, 2); put(central, zip64 ? 45 : 20, 2); put(central, 0, 2); put(central, 0, 2);
-        put(central, 0, 2); put(central, 0, 2); put(central, 0, 4);
+        put(central, 0, 2); put(central, 0, 2); put(central, crc, 4);
         put(central, zip64 ? big : data.size(), 4); put(central, zip64 ? big : data.size(), 4);
         put(central, name.size(), 2); put(central, extra.size(), 2); put(central, 0, 2); put(central, 0, 2); put(central, 0, 2);
         put(central, 0, 4); put(central, zip64 ? big : local_offset, 4);

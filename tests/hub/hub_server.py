@@ -11,6 +11,7 @@ Serves one checkpoint folder as repo --repo with the hub's URL layout and header
 holds several models at several steps, each with its own weights.
 --token T requires "Authorization: Bearer T" (else 401), --cut-after N closes the first --cuts GETs of
 file bytes after N bytes, and --log FILE records every request as one JSON line (method, path, range).
+--hostile MODE makes it lie, for tests/attack (see HOSTILE_MODES).
 """
 import argparse
 import hashlib
@@ -22,6 +23,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
 LFS_SUFFIXES = (".safetensors", ".bin", ".gguf")
+
+# How a hostile hub lies (--hostile), one way per mode:
+HOSTILE_MODES = {
+    "etag-nonhex": "file ETags that are no digest",
+    "etag-traversal": "file ETags that climb out of blobs/",
+    "commit-traversal": "a revision whose commit sha climbs out of snapshots/",
+    "api-huge": "a revision answer far larger than any listing",
+    "oversize": "LFS bytes beyond the size the HEAD declared",
+    "tampered": "small files whose bytes do not match their git blob id",
+    "tampered-lfs": "LFS files whose bytes do not match their sha256",
+    "index-traversal": "a sharded checkpoint whose index names a shard outside the snapshot",
+    "endless-error": "an error page that never ends",
+}
 
 
 def git_blob_sha1(data):
@@ -44,11 +58,23 @@ class Repo:
                 }
         self.by_sha256 = {f["etag"]: f["data"] for f in self.files.values() if f["lfs"]}
 
+    def add(self, name, data):
+        lfs = name.endswith(LFS_SUFFIXES)
+        self.files[name] = {"data": data, "lfs": lfs,
+                            "etag": hashlib.sha256(data).hexdigest() if lfs else git_blob_sha1(data)}
+        if lfs:
+            self.by_sha256[self.files[name]["etag"]] = data
+
 
 class State:
     def __init__(self, args):
         self.args = args
         self.repo = Repo(args.root, set(args.hide or []))
+        if args.hostile == "index-traversal":
+            for name in ("model.safetensors", "pytorch_model.bin"):
+                self.repo.files.pop(name, None)
+            index = {"weight_map": {"gpt_neox.embed_in.weight": "../../../../escaped.safetensors"}}
+            self.repo.add("model.safetensors.index.json", json.dumps(index).encode())
         # Branch -> commit. Fake but stable commit hashes, one per branch name.
         self.refs = {rev: hashlib.sha1(("commit:" + rev).encode()).hexdigest() for rev in args.revisions}
         # (repo, commit) -> Repo; the --root repo has the same files at every --revisions branch.
@@ -137,6 +163,10 @@ class Handler(BaseHTTPRequestHandler):
             data = st.lfs_blob(path[len("/lfs/"):])
             if data is None:
                 return self.send_plain(404, b"not found", head=head)
+            if st.args.hostile == "oversize":
+                data = data + b"\0" * (1 << 20)
+            elif st.args.hostile == "tampered-lfs":
+                data = bytes([data[0] ^ 1]) + data[1:]
             return self.serve_bytes(data, {"ETag": '"%s"' % hashlib.md5(data).hexdigest()}, head)
         if not self.authorized():
             return self.send_error_json(401, "RepoNotFound", "Invalid credentials in Authorization header", head)
@@ -145,6 +175,10 @@ class Handler(BaseHTTPRequestHandler):
             commit = st.commit_of(path[len(api):], repo)
             if commit is None:
                 return self.send_error_json(404, "RevisionNotFound", "Invalid rev id: " + path[len(api):], head)
+            if st.args.hostile == "commit-traversal":
+                commit = "../../../../escaped"
+            if st.args.hostile == "api-huge":
+                return self.send_endless(200, b" ", head)
             body = json.dumps({"_id": "fixture", "id": repo, "modelId": repo, "sha": commit,
                                "siblings": [{"rfilename": n} for n in st.files_at[(repo, commit)].files]}).encode()
             return self.send_plain(200, body, {"Content-Type": "application/json"}, head)
@@ -157,16 +191,35 @@ class Handler(BaseHTTPRequestHandler):
             f = st.files_at[(repo, commit)].files.get(name)
             if f is None:
                 return self.send_error_json(404, "EntryNotFound", name + " does not exist", head)
+            if st.args.hostile == "endless-error" and not head:
+                return self.send_endless(500, b"error ", head)
+            etag = {"etag-nonhex": "not-a-digest", "etag-traversal": "../../../../escaped"}.get(st.args.hostile, f["etag"])
             if f["lfs"]:
                 return self.send_plain(302, b"", {
                     "Location": "/lfs/" + f["etag"] + "?X-Amz-Signature=fixture",
                     "X-Repo-Commit": commit,
-                    "X-Linked-Etag": '"%s"' % f["etag"],
+                    "X-Linked-Etag": '"%s"' % etag,
                     "X-Linked-Size": str(len(f["data"])),
                     "ETag": '"%s"' % git_blob_sha1(b"version https://git-lfs.github.com/spec/v1\n"),
                 }, head)
-            return self.serve_bytes(f["data"], {"ETag": '"%s"' % f["etag"], "X-Repo-Commit": commit}, head)
+            data = f["data"] + b" " if st.args.hostile == "tampered" else f["data"]
+            return self.serve_bytes(data, {"ETag": '"%s"' % etag, "X-Repo-Commit": commit}, head)
         self.send_error_json(404, "RepoNotFound", "Repository not found", head)
+
+    def send_endless(self, status, chunk, head):
+        """A body announced as 1 TB that keeps coming until the client hangs up."""
+        self.send_response(status)
+        self.send_header("Content-Length", str(10 ** 12))
+        self.end_headers()
+        if head:
+            return
+        block = chunk * (65536 // len(chunk))
+        try:
+            for _ in range(10 ** 12 // len(block)):
+                self.wfile.write(block)
+        except OSError:
+            pass
+        self.close_connection = True
 
     def serve_static(self, rel, head):
         root = os.path.realpath(self.state.args.static)
@@ -218,6 +271,7 @@ def main():
     p.add_argument("--cut-after", type=int)
     p.add_argument("--cuts", type=int, default=1)
     p.add_argument("--log")
+    p.add_argument("--hostile", choices=sorted(HOSTILE_MODES), help="lie to the client this way (tests/attack)")
     p.add_argument("--port-file", required=True)
     p.add_argument("--lifetime", type=float, default=300.0)
     args = p.parse_args()
