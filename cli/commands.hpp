@@ -19,5 +19,6 @@ void add_sweep(CLI::App& app);     // cli/sweep.cpp
 void add_table(CLI::App& app);     // cli/table.cpp
 void add_plot(CLI::App& app);      // cli/plot.cpp
 void add_report(CLI::App& app);    // cli/report.cpp
+void add_cache(CLI::App& app);     // cli/cache.cpp
 
 }  // namespace pe::cli

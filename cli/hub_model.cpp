@@ -4,39 +4,42 @@
 
 #include <unistd.h>
 
+#include <cstdint>
+
 #include <chrono>
 #include <cstdio>
-#include <regex>
 
 #include "engine/error.hpp"
+#include "cli/model_identity.hpp"
+#include "cli/whole_number.hpp"
 #include "engine/hub/client.hpp"
 
 namespace pe::cli {
 
 namespace fs = std::filesystem;
 
-ModelRef parse_model_ref(const std::string& arg, std::optional<long> step, std::optional<std::string> revision) {
+ModelRef parse_model_ref(const std::string& arg, const std::optional<std::string>& step,
+                         const std::optional<std::string>& revision, const std::optional<std::string>& name) {
     ModelRef ref;
     ref.arg = arg;
+    ref.name = name;
+    if (step) ref.step = parse_whole_number(*step, "--step", 0, uint64_t(INT64_MAX));
     std::error_code ec;
     if (fs::exists(arg, ec)) {
-        if (step || revision)
-            throw_bad_input(arg, step ? "--step" : "--revision",
-                            "applies to a Hugging Face repo id, not to a local file or folder");
-        return ref;
+        if (revision)
+            throw_bad_input(arg, "--revision", "applies to a Hugging Face repo id, not to a local file or folder");
+        return ref;  // --step and --name say what the local checkpoint is
     }
     if (!hub::is_repo_id(arg))
         throw_bad_input(arg, "--model",
                         "no such file or folder, and not a Hugging Face repo id like EleutherAI/pythia-70m-deduped");
+    if (name) throw_bad_input(arg, "--name", "applies to a local folder or GGUF; a repo id is its own name");
     if (step && revision) throw_bad_input(arg, "--step", "give --step or --revision, not both");
-    if (step && *step < 0) throw_bad_input(arg, "--step", "must be >= 0");
     ref.is_hub = true;
     ref.repo_id = arg;
-    ref.revision = step ? "step" + std::to_string(*step) : revision.value_or("main");
-    static const std::regex step_re("step([0-9]+)");
-    std::smatch m;
-    if (std::regex_match(ref.revision, m, step_re)) ref.step = std::stol(m[1]);
-    else if (ref.revision == "main" && pythia_name(arg)) ref.step = 143000;  // Pythia's main is the last checkpoint
+    ref.revision = ref.step ? "step" + std::to_string(*ref.step) : revision.value_or("main");
+    if (!ref.step) ref.step = step_of_revision(ref.revision);
+    if (!ref.step && ref.revision == "main" && pythia_name(arg)) ref.step = 143000;  // Pythia's main is the last checkpoint
     return ref;
 }
 
@@ -67,14 +70,6 @@ fs::path fetch_hub_model(const ModelRef& ref, bool quiet) {
                                              : (std::to_string(snap.downloaded.size()) + " file(s) downloaded").c_str());
     }
     return snap.dir;
-}
-
-std::optional<PythiaName> pythia_name(const std::string& repo_or_name) {
-    std::string name = repo_or_name.substr(repo_or_name.rfind('/') + 1);
-    static const std::regex re("pythia-(?:v1\\.1-)?([0-9.]+[mb])(-deduped)?");
-    std::smatch m;
-    if (!std::regex_match(name, m, re)) return std::nullopt;
-    return PythiaName{m[1], m[2].matched};
 }
 
 }  // namespace pe::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     pe::cli::add_table(app);
     pe::cli::add_plot(app);
     pe::cli::add_report(app);
+    pe::cli::add_cache(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {

@@ -66,24 +66,28 @@ std::vector<std::string> grid_args(const SweepArgs& a, const std::vector<results
     for (const auto& x : models) m.push_back(x.is_local() ? fs::absolute(x.path).lexically_normal().string() : x.repo_id);
     std::vector<std::string> out = {"--models", join(m), "--steps", a.steps, "--tasks", join(a.tasks),
                                     "--output", fs::absolute(a.output).lexically_normal().string()};
+    if (!a.data_dir.empty()) out.insert(out.end(), {"--data-dir", fs::absolute(a.data_dir).lexically_normal().string()});
     if (a.limit) out.insert(out.end(), {"--limit", std::to_string(*a.limit)});
     if (a.precision != "fp16") out.insert(out.end(), {"--precision", a.precision});
     return out;
 }
 
-SweepSettings settings_of(const SweepArgs& a) {
+SweepSettings settings_of(const SweepArgs& a, const std::vector<results::SweepModel>& models) {
     SweepSettings s;
-    s.tasks = a.tasks;
-    s.limit = a.limit;
-    s.precision = a.precision;
-    s.backend = a.backend;
-    s.backend_options.n_threads = a.threads;
-    s.backend_options.device = a.device;
-    s.backend_options.device_memory_limit_mib = a.device_memory_limit;
-    s.data_dir = a.data_dir.empty() ? tasks::default_data_dir() : fs::path(a.data_dir);
-    s.output = a.output;
+    s.eval.tasks = a.tasks;
+    s.eval.limit = a.limit;
+    s.eval.precision = a.precision;
+    s.eval.data_dir = a.data_dir;
+    s.eval.output = a.output;
+    s.eval.quiet = a.quiet;
+    s.backend.name = a.backend;
+    s.backend.options.n_threads = a.threads;
+    s.backend.options.device = a.device;
+    s.backend.options.device_memory_limit_mib = a.device_memory_limit;
     s.keep_weights = a.keep_weights;
-    s.quiet = a.quiet;
+    s.command_line = {"pythia-eval", "sweep"};
+    for (const auto& g : grid_args(a, models)) s.command_line.push_back(g);
+    s.command_line.insert(s.command_line.end(), {"--backend", a.backend});
     return s;
 }
 
@@ -95,8 +99,6 @@ void submit(const SweepArgs& a, const std::vector<results::SweepModel>& models, 
     if (a.device_memory_limit)
         job.sweep_args.insert(job.sweep_args.end(), {"--device-memory-limit", std::to_string(a.device_memory_limit)});
     if (a.threads) job.sweep_args.insert(job.sweep_args.end(), {"--threads", std::to_string(a.threads)});
-    if (!a.data_dir.empty())
-        job.sweep_args.insert(job.sweep_args.end(), {"--data-dir", fs::absolute(a.data_dir).lexically_normal().string()});
     if (a.keep_weights) job.sweep_args.push_back("--keep-weights");
     job.tasks = std::min(a.shards, grid_cells);
     job.max_running = a.max_running;
@@ -148,7 +150,7 @@ void run_sweep(const SweepArgs& a) {
     if (!a.shard.empty()) shard = results::parse_shard(a.shard);
     else if (auto env = results::shard_from_slurm_env()) shard = *env;
     const auto cells = results::shard_cells(grid, shard);
-    const SweepSettings settings = settings_of(a);
+    const SweepSettings settings = settings_of(a, models);
     if (a.status) return print_status(settings, models, cells);
     if (a.list) {
         for (const auto& c : cells)
@@ -156,10 +158,7 @@ void run_sweep(const SweepArgs& a) {
                         c.step ? std::to_string(*c.step).c_str() : "-");
         return;
     }
-    for (const auto& st : tasks::check_data(settings.data_dir, tasks::canonical_downloads(), a.tasks))
-        if (st.state == "missing")
-            throw Error(ErrorKind::io, (settings.data_dir / st.path).string(), "",
-                        "missing; run `pythia-eval data fetch`, or pass --data-dir with a folder holding the five datasets");
+    check_eval_settings(settings.eval);
 
     install_stop_handlers();
     const auto start = std::chrono::steady_clock::now();
@@ -203,10 +202,10 @@ void run_sweep(const SweepArgs& a) {
         case CellState::ready:
             try {
                 if (!a.quiet) std::fprintf(stderr, "%s:\n", p.label.c_str());
-                CellOutcome o = score_cell(p, prepared, settings, shared);
-                wall = o.wall_s;
+                const auto cell_start = std::chrono::steady_clock::now();
+                score_cell(prepared, settings, shared);
+                wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - cell_start).count();
                 mark = "done";
-                if (o.resumed_requests) detail = fmt::format("resumed {} finished requests", o.resumed_requests);
             } catch (const StopRequested&) {
                 std::fprintf(stderr, "%s: stopped by a signal; its finished requests are in %s, a rerun resumes there\n",
                              p.label.c_str(), p.checkpoint.string().c_str());
@@ -218,6 +217,8 @@ void run_sweep(const SweepArgs& a) {
             }
             break;
         }
+        std::error_code ec;
+        if (mark == "done") fs::remove(p.failed, ec);
         if (mark == "failed") {
             ++counts.failed;
             try {

@@ -1,31 +1,39 @@
-// An exclusive advisory lock on a file (flock), for processes that share a cache or a results
-// folder: concurrent downloads of one hub blob, or two sweep tasks reaching the same cell. The lock
-// file is created when missing and never removed (removing it would let a third process lock a new
-// file while the second still holds the old one); the lock is released when the object dies, and by
-// the kernel when the process does, so a killed process never leaves a stale lock.
+// An exclusive lock on a file or folder between processes (flock(2)): two evals writing the same
+// output, two processes merging into one result folder, two conversions of one model. The kernel
+// drops it when the holder exits, however it exits (SIGKILL included), so no lock is ever stale.
 #pragma once
 
 #include <filesystem>
 #include <optional>
+#include <string>
 
 namespace pe {
 
 class FileLock {
 public:
-    // Blocks until this process holds the lock. Throws pe::Error (io) when the file cannot be made.
+    // Waits until the lock is free. A missing file (and its folder) is created empty; a folder must
+    // exist. Lock files are never removed by their users (a third process could lock a new file
+    // while a second still holds the old one). Opened O_CLOEXEC: a child never inherits a lock.
     static FileLock acquire(const std::filesystem::path& path);
-    // nullopt when another process (or another FileLock in this one) holds it.
+    // nullopt at once when another process holds it (lock_holder says who).
     static std::optional<FileLock> try_acquire(const std::filesystem::path& path);
 
-    FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    FileLock(FileLock&& other) noexcept;
     FileLock& operator=(FileLock&& other) noexcept;
     FileLock(const FileLock&) = delete;
     FileLock& operator=(const FileLock&) = delete;
     ~FileLock();
 
+    const std::filesystem::path& path() const { return path_; }
+
 private:
-    explicit FileLock(int fd) : fd_(fd) {}
+    FileLock(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
+    std::filesystem::path path_;
     int fd_ = -1;
 };
+
+// "process 1234 (pythia-eval eval --model ...)" for the process holding a lock on `path`, from
+// /proc/locks; "another process" when that cannot be told.
+std::string lock_holder(const std::filesystem::path& path);
 
 }  // namespace pe

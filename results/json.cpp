@@ -91,10 +91,12 @@ void dump(const Json& v, int indent, int level, std::string& out) {
             } else if constexpr (std::is_same_v<T, int64_t>) {
                 out += std::to_string(x);
             } else if constexpr (std::is_same_v<T, double>) {
-                // json.dumps writes non-finite floats as JavaScript names, not repr's 'nan'/'inf'.
-                if (std::isnan(x)) out += "NaN";
-                else if (std::isinf(x)) out += x < 0 ? "-Infinity" : "Infinity";
-                else out += python_float_repr(x);
+                // Strict JSON (issue #13): json.dumps would write NaN/Infinity, which JSON does not
+                // have and many readers reject; a non-finite value is a bug upstream, never output.
+                if (!std::isfinite(x))
+                    throw Error(ErrorKind::internal, "", "json", "refusing to write " + python_float_repr(x) +
+                                                                     ": JSON has no NaN or Infinity");
+                out += python_float_repr(x);
             } else if constexpr (std::is_same_v<T, std::string>) {
                 out += python_json_string(x);
             } else if constexpr (std::is_same_v<T, JsonArray>) {

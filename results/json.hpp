@@ -44,7 +44,8 @@ struct Json {
 std::string python_float_repr(double x);
 // json.dumps(s): ASCII only, \uXXXX (lower-case hex, surrogate pairs) for the rest.
 std::string python_json_string(const std::string& utf8);
-// json.dumps(value, indent=indent); indent < 0 is the compact one-line form (", " and ": ").
+// json.dumps(value, indent=indent, allow_nan=False); indent < 0 is the compact one-line form
+// (", " and ": "). A NaN or infinite number throws pe::Error (internal): never written.
 std::string dump_python(const Json& value, int indent = 2);
 
 // Parses a whole document; errors name the file. Integers stay int64, numbers with '.' or an

@@ -31,6 +31,8 @@ public:
         return {first_argmax(lls) == q.gold ? 1.0 : 0.0, first_argmax(normed) == q.gold ? 1.0 : 0.0};
     }
 
+    std::optional<size_t> gold(size_t doc) const override { return questions_[doc].gold; }
+
 private:
     std::vector<ChoiceQuestion> questions_;
 };

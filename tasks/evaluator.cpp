@@ -223,6 +223,7 @@ EvalResult evaluate(const EvalOptions& options, const Encoder& encode, model::Ba
         std::vector<std::vector<double>> values(run.info->metrics.size());
         for (size_t pos = 0; pos < run.docs.size(); pos++) {
             std::vector<RequestResult> results;
+            const size_t first_sample = out.samples.size();
             for (size_t i = run.first_request[pos]; i < run.first_request[pos + 1]; i++) {
                 const auto& r = flat[i];
                 results.push_back(*uniques[r.unique].result);
@@ -232,9 +233,16 @@ EvalResult evaluate(const EvalOptions& options, const Encoder& encode, model::Ba
             }
             const auto doc_values = run.task->score(run.docs[pos], results);
             for (size_t m = 0; m < values.size(); m++) values[m].push_back(doc_values.at(m));
+            if (options.keep_samples) {
+                DocumentSample d{run.info->name, run.docs[pos], pos, first_sample, results.size(),
+                                 run.task->gold(run.docs[pos]), {}};
+                for (size_t m = 0; m < values.size(); m++) d.metrics.emplace_back(run.info->metrics[m].name, doc_values[m]);
+                out.documents.push_back(std::move(d));
+            }
         }
         out.tasks.push_back({run.info->name, run.info->version, run.docs.size(),
-                             aggregate(*run.info, values, options.bootstrap_iters)});
+                             aggregate(*run.info, values, options.bootstrap_iters),
+                             run.first_request.back() - run.first_request.front()});
     }
     return out;
 }

@@ -63,16 +63,29 @@ struct Sample {
     RequestResult result;
 };
 
+// One document as --log-samples writes it: where it sits, its requests (samples[first_sample ..
+// first_sample + n_requests)), the correct one, and its metric values (the task's metric order).
+struct DocumentSample {
+    std::string task;
+    size_t doc_id = 0;   // index in the original data file
+    size_t doc_pos = 0;  // position in the shuffled order
+    size_t first_sample = 0, n_requests = 0;
+    std::optional<size_t> gold;
+    std::vector<std::pair<std::string, double>> metrics;  // per document: acc, acc_norm; LAMBADA ppl (its ll), acc
+};
+
 struct TaskResult {
     std::string name;
     int version = 0;
     size_t n_docs = 0;
     std::vector<std::pair<std::string, double>> metrics;  // metric, metric_stderr, ... (lm-eval's order)
+    size_t n_requests = 0;  // loglikelihood requests of its documents (before deduplication)
 };
 
 struct EvalResult {
     std::vector<TaskResult> tasks;
     std::vector<Sample> samples;  // task order, then document order, then request order
+    std::vector<DocumentSample> documents;  // with keep_samples: one per scored document, same order
 };
 
 EvalResult evaluate(const EvalOptions& options, const Encoder& encode, model::Backend& backend);

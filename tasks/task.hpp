@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ public:
     virtual std::vector<Request> requests(size_t doc) const = 0;
     // One value per metric of the task's TaskInfo, in that order.
     virtual std::vector<double> score(size_t doc, std::span<const RequestResult> results) const = 0;
+    // The index of the correct request of a multiple-choice document (for --log-samples); none
+    // for a task scored by its one request (LAMBADA).
+    virtual std::optional<size_t> gold(size_t) const { return std::nullopt; }
 };
 
 // A registered task: name, VERSION, metrics in process_results order, its original data files,

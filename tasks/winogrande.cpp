@@ -33,6 +33,8 @@ public:
         return {first_argmax(lls) == docs_[doc].answer ? 1.0 : 0.0};
     }
 
+    std::optional<size_t> gold(size_t doc) const override { return docs_[doc].answer; }
+
 private:
     std::vector<WinograndeDoc> docs_;
 };

@@ -27,11 +27,6 @@ using gguf::TensorType;
 
 namespace {
 
-// Keys only the converter writes. general.source.* follow ggml docs/gguf.md ("general.source.url",
-// "general.source.huggingface.repository"); the revision key is ours, named alongside.
-constexpr const char* source_url_key = "general.source.url";
-constexpr const char* source_repo_key = "general.source.huggingface.repository";
-constexpr const char* source_revision_key = "general.source.revision";
 constexpr const char* quantization_version_key = "general.quantization_version";
 constexpr uint32_t ggml_quant_version = 2;
 

@@ -55,6 +55,10 @@ public:
     virtual ~Backend() = default;
     virtual std::string name() const = 0;         // "cpu", "vulkan"
     virtual std::string device_name() const = 0;  // for bench and result configs
+    // For the result's provenance: the driver ("llvmpipe Mesa 22.3.6") and the optional device
+    // features the kernels use ("subgroups"); empty for the CPU backend.
+    virtual std::string driver() const { return {}; }
+    virtual std::vector<std::string> features() const { return {}; }
     // One vector per request, targets.size() entries each, in request order.
     virtual std::vector<std::vector<ScoredToken>> score(const Batch& batch) = 0;
     virtual std::vector<PositionProbe> probe(const ProbeRequest& req) = 0;

@@ -41,6 +41,18 @@ public:
         return device_->features() == defaults ? "vulkan" : "vulkan:" + device_->features().describe();
     }
     std::string device_name() const override { return device_->info().name; }
+    std::string driver() const override { return device_->info().driver; }
+    std::vector<std::string> features() const override {
+        std::vector<std::string> out;
+        const std::string all = device_->features().describe();  // "subgroups+storage16" or "portable"
+        if (all == "portable") return out;
+        for (size_t start = 0; start <= all.size();) {
+            const size_t plus = std::min(all.find('+', start), all.size());
+            out.push_back(all.substr(start, plus - start));
+            start = plus + 1;
+        }
+        return out;
+    }
 
     std::vector<std::vector<ScoredToken>> score(const Batch& batch) override {
         for (size_t i = 0; i < batch.requests.size(); ++i) check_request(batch.requests[i], i);

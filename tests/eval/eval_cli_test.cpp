@@ -33,7 +33,7 @@ BOOST_AUTO_TEST_CASE(hub_repo_at_a_step_lands_in_the_published_layout, *boost::u
                                      "--compare-to", test::shared_path("reference/pythia-results").string()};
     auto run = test::run_cli(args, env);
     BOOST_TEST_REQUIRE(run.exit_code == 0, run.output);
-    fs::path out = scratch / "json/pythia-70m-deduped/zero-shot/70m-deduped_step3000.json";
+    fs::path out = scratch / "json/pythia-70m-deduped/zero-shot/70m-deduped_step3000.limit5.json";
     BOOST_TEST(fs::is_regular_file(out), run.output);
     BOOST_TEST(contains(run.output, "3 file(s) downloaded"), run.output);
     BOOST_TEST(contains(run.output, "v1.1-evals/pythia-70m-deduped/zero-shot/70m-deduped_step3000.json"), run.output);
