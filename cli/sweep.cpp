@@ -185,11 +185,13 @@ void run_sweep(const SweepArgs& a) {
         return std::async(std::launch::async, [&settings, p = paths[todo[k]]] { return prepare_cell(p, settings); });
     };
     std::future<PreparedCell> next;
+    std::optional<PreparedCell> upcoming;  // the next cell, prepared before this one's files go
     if (!todo.empty()) next = prefetch(0);
     for (size_t k = 0; k < todo.size(); ++k) {
         const size_t i = todo[k];
         const CellPaths& p = paths[i];
-        PreparedCell prepared = next.get();
+        PreparedCell prepared = upcoming ? std::move(*upcoming) : next.get();
+        upcoming.reset();
         if (k + 1 < todo.size()) next = prefetch(k + 1);  // downloads and converts while this one is scored
         std::string& mark = report[i].mark;
         std::string detail;
@@ -226,7 +228,11 @@ void run_sweep(const SweepArgs& a) {
             } catch (const Error&) {
             }
         }
-        release_cell_files(p, settings);
+        // Two checkpoints can share a converted GGUF (content-keyed: same weights under two
+        // revisions); what the next cell uses passes to it instead of being removed.
+        if (k + 1 < todo.size()) upcoming = next.get();
+        release_cell_files(p, settings, upcoming ? upcoming->gguf : std::string(),
+                           k + 1 < todo.size() ? paths[todo[k + 1]].owned : fs::path());
         prepared.lock.reset();
         ++counts.finished;
         cost_left -= cells[i].cost;

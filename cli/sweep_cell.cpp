@@ -211,7 +211,8 @@ CellResult score_cell(const PreparedCell& prepared, const SweepSettings& s, Swee
     }
 }
 
-void release_cell_files(const CellPaths& paths, const SweepSettings& s) {
+void release_cell_files(const CellPaths& paths, const SweepSettings& s, const std::string& in_use,
+                        const fs::path& heir) {
     std::error_code ec;
     if (!fs::exists(paths.owned, ec)) return;
     if (s.keep_weights) {
@@ -221,6 +222,14 @@ void release_cell_files(const CellPaths& paths, const SweepSettings& s) {
     for (const auto& line : read_lines(paths.owned)) {
         if (line.starts_with("gguf ")) {
             const fs::path gguf = line.substr(5);
+            if (!in_use.empty() && gguf == fs::path(in_use)) {
+                if (!heir.empty()) {
+                    std::vector<std::string> theirs = read_lines(heir);
+                    add_line(theirs, line);
+                    write_lines(heir, theirs);
+                }
+                continue;
+            }
             fs::remove(gguf, ec);
             fs::remove(cache_record_path(gguf), ec);
         } else if (line == "weights" && paths.ref.is_hub) {

@@ -80,6 +80,8 @@ CellResult score_cell(const PreparedCell& prepared, const SweepSettings& s, Swee
 
 // After the cell (done or failed): removes the weights and the converted GGUF that this sweep
 // fetched for it (the `owned` record), unless --keep-weights. Local models' files are never touched.
-void release_cell_files(const CellPaths& paths, const SweepSettings& s);
+// A GGUF equal to `in_use` (the next cell's) is not removed: it passes to that cell's record `heir`.
+void release_cell_files(const CellPaths& paths, const SweepSettings& s, const std::string& in_use = {},
+                        const std::filesystem::path& heir = {});
 
 }  // namespace pe::cli

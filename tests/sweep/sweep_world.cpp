@@ -93,7 +93,8 @@ std::string comparable(const fs::path& result_file) {
             continue;
         }
         results::JsonObject prov;
-        for (const auto& [pk, pv] : without(v, {"started_utc", "wall_seconds", "command_line"}).object()) {
+        const results::Json kept = without(v, {"started_utc", "wall_seconds", "command_line"});  // outlives the loop
+        for (const auto& [pk, pv] : kept.object()) {
             if (pk == "model") {
                 prov.emplace_back(pk, without(pv, {"path"}));
             } else if (pk == "tasks" && pv.is_object()) {
