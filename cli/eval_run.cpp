@@ -227,12 +227,15 @@ CellResult run_eval_cell(LoadedModel& m, const EvalSettings& s, const std::vecto
         o.eot_id = eot;
         o.store = &counting;
         o.on_progress = [&](const tasks::Progress& p) {
+            if (s.after_batch) s.after_batch();
             last = p;
             bar.update(p);
         };
         const std::string task_started = results::utc_now_iso8601();
         const auto start = std::chrono::steady_clock::now();
-        tasks::EvalResult r = tasks::evaluate(o, [&](std::string_view text) { return tok.encode(text); }, *m.backend);
+        tasks::EvalResult r =
+            m.encode ? tasks::evaluate(o, m.encode, *m.backend)
+                     : tasks::evaluate(o, [&](std::string_view text) { return tok.encode(text); }, *m.backend);
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (last.requests_total == 0) last.requests_done = last.requests_total = 0;
         bar.finish(last);

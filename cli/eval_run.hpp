@@ -11,6 +11,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,9 @@ struct EvalSettings {
     bool log_samples = false;         // per-document samples beside the JSON, one file per task
     bool overwrite = false;           // replace a file holding another measurement
     bool quiet = false;               // nothing on stderr
+    // Called after each scored batch; it may throw to stop the cell (sweep does on SIGUSR1 and
+    // SIGTERM): the finished requests are already in the checkpoint, which closes on the way out.
+    std::function<void()> after_batch;
 };
 
 // A model ready to score: loaded once, shared by every cell run on it.
@@ -51,6 +55,9 @@ struct LoadedModel {
     std::unique_ptr<model::Backend> backend;
     std::string backend_name;  // as chosen: "cpu", "vulkan", "vulkan:portable" ("auto" resolved)
     std::string backend_why;   // why "auto" chose it; empty otherwise
+    // Text -> ids for the task requests; empty: the tokenizer's encode. A sweep sets one that
+    // remembers each text's ids, so every checkpoint with the same tokenizer reuses them.
+    tasks::Encoder encode;
 };
 
 struct EvalBackend {

@@ -34,7 +34,7 @@ struct SweepArgs {
     std::string output = "results/json";
     std::optional<size_t> limit;
     std::string precision = "fp16";
-    std::string backend = "vulkan";
+    std::string backend = "auto";
     std::string device;
     uint64_t device_memory_limit = 0;
     int threads = 0;
@@ -67,24 +67,28 @@ std::vector<std::string> grid_args(const SweepArgs& a, const std::vector<results
     for (const auto& x : models) m.push_back(x.is_local() ? fs::absolute(x.path).lexically_normal().string() : x.repo_id);
     std::vector<std::string> out = {"--models", join(m), "--steps", a.steps, "--tasks", join(a.tasks),
                                     "--output", fs::absolute(a.output).lexically_normal().string()};
+    if (!a.data_dir.empty()) out.insert(out.end(), {"--data-dir", fs::absolute(a.data_dir).lexically_normal().string()});
     if (a.limit) out.insert(out.end(), {"--limit", std::to_string(*a.limit)});
     if (a.precision != "fp16") out.insert(out.end(), {"--precision", a.precision});
     return out;
 }
 
-SweepSettings settings_of(const SweepArgs& a) {
+SweepSettings settings_of(const SweepArgs& a, const std::vector<results::SweepModel>& models) {
     SweepSettings s;
-    s.tasks = a.tasks;
-    s.limit = a.limit;
-    s.precision = a.precision;
-    s.backend = a.backend;
-    s.backend_options.n_threads = a.threads;
-    s.backend_options.device = a.device;
-    s.backend_options.device_memory_limit_mib = a.device_memory_limit;
-    s.data_dir = a.data_dir.empty() ? data::default_data_dir() : fs::path(a.data_dir);
-    s.output = a.output;
+    s.eval.tasks = a.tasks;
+    s.eval.limit = a.limit;
+    s.eval.precision = a.precision;
+    s.eval.data_dir = a.data_dir;
+    s.eval.output = a.output;
+    s.eval.quiet = a.quiet;
+    s.backend.name = a.backend;
+    s.backend.options.n_threads = a.threads;
+    s.backend.options.device = a.device;
+    s.backend.options.device_memory_limit_mib = a.device_memory_limit;
     s.keep_weights = a.keep_weights;
-    s.quiet = a.quiet;
+    s.command_line = {"pythia-eval", "sweep"};
+    for (const auto& g : grid_args(a, models)) s.command_line.push_back(g);
+    s.command_line.insert(s.command_line.end(), {"--backend", a.backend});
     return s;
 }
 
@@ -96,8 +100,6 @@ void submit(const SweepArgs& a, const std::vector<results::SweepModel>& models, 
     if (a.device_memory_limit)
         job.sweep_args.insert(job.sweep_args.end(), {"--device-memory-limit", std::to_string(a.device_memory_limit)});
     if (a.threads) job.sweep_args.insert(job.sweep_args.end(), {"--threads", std::to_string(a.threads)});
-    if (!a.data_dir.empty())
-        job.sweep_args.insert(job.sweep_args.end(), {"--data-dir", fs::absolute(a.data_dir).lexically_normal().string()});
     if (a.keep_weights) job.sweep_args.push_back("--keep-weights");
     job.tasks = std::min(a.shards, grid_cells);
     job.max_running = a.max_running;
@@ -149,7 +151,7 @@ void run_sweep(const SweepArgs& a) {
     if (!a.shard.empty()) shard = results::parse_shard(a.shard);
     else if (auto env = results::shard_from_slurm_env()) shard = *env;
     const auto cells = results::shard_cells(grid, shard);
-    const SweepSettings settings = settings_of(a);
+    const SweepSettings settings = settings_of(a, models);
     if (a.status) return print_status(settings, models, cells);
     if (a.list) {
         for (const auto& c : cells)
@@ -157,10 +159,7 @@ void run_sweep(const SweepArgs& a) {
                         c.step ? std::to_string(*c.step).c_str() : "-");
         return;
     }
-    for (const auto& st : data::check_data(settings.data_dir, data::canonical_downloads(), a.tasks))
-        if (st.state == "missing")
-            throw Error(ErrorKind::io, (settings.data_dir / st.path).string(), "",
-                        "missing; run `pythia-eval data fetch`, or pass --data-dir with a folder holding the five datasets");
+    check_eval_settings(settings.eval);
 
     install_stop_handlers();
     const auto start = std::chrono::steady_clock::now();
@@ -187,11 +186,13 @@ void run_sweep(const SweepArgs& a) {
         return std::async(std::launch::async, [&settings, p = paths[todo[k]]] { return prepare_cell(p, settings); });
     };
     std::future<PreparedCell> next;
+    std::optional<PreparedCell> upcoming;  // the next cell, prepared before this one's files go
     if (!todo.empty()) next = prefetch(0);
     for (size_t k = 0; k < todo.size(); ++k) {
         const size_t i = todo[k];
         const CellPaths& p = paths[i];
-        PreparedCell prepared = next.get();
+        PreparedCell prepared = upcoming ? std::move(*upcoming) : next.get();
+        upcoming.reset();
         if (k + 1 < todo.size()) next = prefetch(k + 1);  // downloads and converts while this one is scored
         std::string& mark = report[i].mark;
         std::string detail;
@@ -204,10 +205,10 @@ void run_sweep(const SweepArgs& a) {
         case CellState::ready:
             try {
                 if (!a.quiet) std::fprintf(stderr, "%s:\n", p.label.c_str());
-                CellOutcome o = score_cell(p, prepared, settings, shared);
-                wall = o.wall_s;
+                const auto cell_start = std::chrono::steady_clock::now();
+                score_cell(prepared, settings, shared);
+                wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - cell_start).count();
                 mark = "done";
-                if (o.resumed_requests) detail = fmt::format("resumed {} finished requests", o.resumed_requests);
             } catch (const StopRequested&) {
                 std::fprintf(stderr, "%s: stopped by a signal; its finished requests are in %s, a rerun resumes there\n",
                              p.label.c_str(), p.checkpoint.string().c_str());
@@ -219,6 +220,8 @@ void run_sweep(const SweepArgs& a) {
             }
             break;
         }
+        std::error_code ec;
+        if (mark == "done") fs::remove(p.failed, ec);
         if (mark == "failed") {
             ++counts.failed;
             try {
@@ -226,7 +229,11 @@ void run_sweep(const SweepArgs& a) {
             } catch (const Error&) {
             }
         }
-        release_cell_files(p, settings);
+        // Two checkpoints can share a converted GGUF (content-keyed: same weights under two
+        // revisions); what the next cell uses passes to it instead of being removed.
+        if (k + 1 < todo.size()) upcoming = next.get();
+        release_cell_files(p, settings, upcoming ? upcoming->gguf : std::string(),
+                           k + 1 < todo.size() ? paths[todo[k + 1]].owned : fs::path());
         prepared.lock.reset();
         ++counts.finished;
         cost_left -= cells[i].cost;
@@ -266,7 +273,7 @@ void add_sweep(CLI::App& app) {
     cmd->add_option("--output", a->output, "results folder (published layout)")->capture_default_str();
     cmd->add_option("--limit", a->limit, "only the first N (shuffled) documents per task");
     cmd->add_option("--precision", a->precision, "fp16 (as the published runs) or fp32 logits")->capture_default_str();
-    cmd->add_option("--backend", a->backend, "vulkan, cpu, or vulkan:FEATURES")->capture_default_str();
+    cmd->add_option("--backend", a->backend, "auto (Vulkan unless its device is a CPU renderer, then cpu), vulkan, cpu, or vulkan:FEATURES")->capture_default_str();
     cmd->add_option("--device", a->device, "Vulkan device index as `pythia-eval devices` lists it");
     cmd->add_option("--device-memory-limit", a->device_memory_limit, "MiB of device memory to use at most")
         ->check(CLI::Range(uint64_t(1), uint64_t(1) << 30));

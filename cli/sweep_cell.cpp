@@ -1,28 +1,22 @@
-// A sweep cell (sweep_cell.hpp): paths, the completeness check, prepare (lock, fetch, convert),
-// scoring with the sweep's shared device and tokenizations, and removal of what the sweep fetched.
+// A sweep cell (sweep_cell.hpp) over cli/eval_run: paths, the network-free completeness check,
+// prepare (lock, fetch, identity, convert), scoring with the sweep's shared device and
+// tokenizations, and removal of what the sweep fetched.
 #include "cli/sweep_cell.hpp"
 
-#include <chrono>
-#include <cstdio>
+#include <algorithm>
 #include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
-#include "cli/eval_checkpoint.hpp"
 #include "cli/model_identity.hpp"
-#include "cli/eval_progress.hpp"
 #include "cli/model_source.hpp"
 #include "cli/sweep_stop.hpp"
 #include "engine/error.hpp"
 #include "engine/hub/client.hpp"
 #include "engine/io/atomic_file.hpp"
-#include "engine/model/model.hpp"
-#include "engine/net/digest.hpp"
-#include "engine/tokenizer/gguf_keys.hpp"
-#include "engine/tokenizer/tokenizer.hpp"
 #include "results/json.hpp"
 #include "results/layout.hpp"
+#include "results/merge.hpp"
 
 namespace pe::cli {
 
@@ -36,33 +30,22 @@ fs::path with_suffix(const fs::path& p, const std::string& suffix) {
     return out;
 }
 
-// The same file eval writes for --model/--step, --limit, --precision and --output DIR
-// (results::result_path). A hub cell's identity is known from its repo id and step alone.
-fs::path result_path(const ModelRef& ref, const SweepSettings& s) {
-    results::ModelIdentity id;
-    if (ref.is_hub) {
-        id.name = ref.repo_id;
-        id.step = ref.step;
-        id.revision = ref.revision;
-    } else {
-        id = resolve_identity(ref, ref.arg);
-    }
-    results::RunSettings settings;
-    settings.limit = s.limit;
-    settings.precision = s.precision;
-    return results::result_path(s.output, id, settings);
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+    return s;
 }
 
-std::string sha256_of_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return "";
-    net::Digest d(net::DigestKind::sha256);
-    char buf[1 << 16];
-    while (in) {
-        in.read(buf, sizeof buf);
-        d.update(buf, size_t(in.gcount()));
-    }
-    return d.hex();
+// What a hub cell's identity is before anything is downloaded: enough to name its file.
+results::ModelIdentity planned_hub_identity(const ModelRef& ref) {
+    results::ModelIdentity id;
+    id.source = "hub";
+    id.name = ref.repo_id;
+    id.name_from = "hub";
+    id.step = ref.step;
+    id.repo_id = ref.repo_id;
+    id.revision = ref.revision;
+    return id;
 }
 
 // A 404 for the revision: the repo has no such step (reported, not a failure of the sweep).
@@ -81,12 +64,6 @@ std::optional<fs::path> cached_snapshot(const ModelRef& ref) {
     }
 }
 
-void write_lines(const fs::path& p, const std::vector<std::string>& lines) {
-    std::string text;
-    for (const auto& l : lines) text += l + "\n";
-    io::write_file_atomically(p, text);
-}
-
 std::vector<std::string> read_lines(const fs::path& p) {
     std::vector<std::string> out;
     std::ifstream in(p);
@@ -95,7 +72,15 @@ std::vector<std::string> read_lines(const fs::path& p) {
     return out;
 }
 
-ModelSourceOptions gguf_options() {
+void add_line(std::vector<std::string>& lines, const std::string& line) {
+    if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(line);
+}
+
+void write_lines(const fs::path& p, const std::vector<std::string>& lines) {
+    io::write_file_atomically(p, join(lines, "\n") + "\n");
+}
+
+ModelSourceOptions quiet_source() {
     ModelSourceOptions o;
     o.quiet = true;
     return o;
@@ -105,19 +90,21 @@ ModelSourceOptions gguf_options() {
 
 CellPaths cell_paths(const results::SweepModel& model, const results::SweepCell& cell, const SweepSettings& s) {
     CellPaths p;
+    const fs::path out = s.eval.output;
     if (model.is_local()) {
         p.ref = parse_model_ref(model.path, std::nullopt, std::nullopt);
         p.label = model.path;
+        p.result = result_file(s.eval, resolve_identity(p.ref, model.path));
     } else {
         p.ref = parse_model_ref(model.repo_id, std::to_string(*cell.step), std::nullopt);
         p.label = fmt::format("{} step {}", model.repo_id.substr(model.repo_id.find('/') + 1), *cell.step);
+        p.result = result_file(s.eval, planned_hub_identity(p.ref));
     }
-    p.result = result_path(p.ref, s);
-    const fs::path rel = p.result.lexically_relative(s.output);
-    p.lock = s.output / ".sweep" / "locks" / with_suffix(rel, ".lock");
-    p.owned = s.output / ".sweep" / "owned" / with_suffix(rel, ".files");
+    const fs::path rel = p.result.lexically_relative(out);
+    p.lock = out / ".sweep" / "locks" / with_suffix(rel, ".lock");
+    p.owned = out / ".sweep" / "owned" / with_suffix(rel, ".files");
     p.failed = with_suffix(p.result, ".failed");
-    p.checkpoint = with_suffix(p.result, ".checkpoint");
+    p.checkpoint = with_suffix(p.result, "." + join(s.eval.tasks, "+") + ".checkpoint");
     return p;
 }
 
@@ -125,18 +112,16 @@ bool cell_complete(const CellPaths& paths, const SweepSettings& s) {
     std::error_code ec;
     if (!fs::is_regular_file(paths.result, ec)) return false;
     try {
+        if (!paths.ref.is_hub) return cell_done(resolve_identity(paths.ref, paths.ref.arg), s.eval);
         const results::Json doc = results::read_json_file(paths.result);
-        const results::Json* res = doc.find("results");
-        const results::Json* config = doc.find("config");
-        if (!res || !res->is_object() || !config) return false;
-        for (const auto& t : s.tasks)
-            if (!res->find(t)) return false;
-        const results::Json* limit = config->find("limit");
-        const bool same_limit = s.limit ? (limit && limit->is_number() && size_t(limit->number()) == *s.limit)
-                                        : (!limit || limit->is_null());
-        return same_limit;
+        const results::Json* prov = doc.find("provenance");
+        const results::Json* model = prov ? prov->find("model") : nullptr;
+        if (!model) return false;  // not ours (a published file): never taken as done
+        const results::ModelIdentity recorded = results::identity_from_json(*model);
+        if (recorded.repo_id != paths.ref.repo_id || recorded.revision != paths.ref.revision) return false;
+        return results::holds_measurement(paths.result, planned_provenance(recorded, s.eval), s.eval.tasks);
     } catch (const Error&) {
-        return false;  // unreadable: compute it again (the new file replaces it atomically)
+        return false;  // unreadable: computed again (eval refuses to overwrite what it cannot read)
     }
 }
 
@@ -152,24 +137,26 @@ PreparedCell prepare_cell(const CellPaths& paths, const SweepSettings& s) {
             out.state = CellState::done;
             return out;
         }
-        std::error_code ec;
         const ModelRef& ref = paths.ref;
-        // What this sweep brings onto the disk it removes after the cell: recorded before fetching,
-        // so that a sweep killed mid-download still removes it after the rerun.
+        // What this sweep brings onto the disk it removes after the cell; recorded before fetching,
+        // so that after a sweep killed mid-download the rerun still removes it.
         std::vector<std::string> owned = read_lines(paths.owned);
         fs::path local = ref.is_hub ? cached_snapshot(ref).value_or(fs::path()) : fs::path(ref.arg);
-        const bool fetch = local.empty();
-        const bool convert = !fs::is_regular_file(local) &&
-                             (local.empty() ||
-                              !fs::is_regular_file(cached_gguf_path(resolve_identity(ref, local), gguf_options()), ec));
-        if (fetch && std::find(owned.begin(), owned.end(), "weights") == owned.end()) owned.push_back("weights");
-        if (convert && std::find(owned.begin(), owned.end(), "gguf") == owned.end()) owned.push_back("gguf");
-        if (!owned.empty()) write_lines(paths.owned, owned);
-        if (fetch) local = fetch_hub_model(ref, true);
-        out.gguf = model_gguf(resolve_identity(ref, local), gguf_options());
-        fs::path tokenizer_json = local / "tokenizer.json";
-        out.tokenizer_key = fs::is_regular_file(tokenizer_json, ec) ? sha256_of_file(tokenizer_json)
-                                                                    : "gguf:" + fs::absolute(out.gguf).string();
+        if (local.empty()) {
+            add_line(owned, "weights");
+            write_lines(paths.owned, owned);
+            local = fetch_hub_model(ref, true);
+        }
+        out.identity = resolve_identity(ref, local);
+        std::error_code ec;
+        if (out.identity.source != "gguf") {
+            const std::string cached = cached_gguf_path(out.identity, quiet_source());
+            if (!fs::is_regular_file(cached, ec)) {
+                add_line(owned, "gguf " + cached);
+                write_lines(paths.owned, owned);
+            }
+        }
+        out.gguf = model_gguf(out.identity, quiet_source());
         out.state = CellState::ready;
     } catch (const Error& e) {
         out.state = is_missing_revision(e) ? CellState::missing : CellState::failed;
@@ -181,115 +168,85 @@ PreparedCell prepare_cell(const CellPaths& paths, const SweepSettings& s) {
     return out;
 }
 
-vulkan::Device* SweepShared::device() {
+LoadedModel SweepShared::load(const PreparedCell& cell) {
     if (!device_opened_) {
-        device_ = open_backend_device(settings_.backend, settings_.backend_options);
+        choice_ = choose_backend(settings_.backend.name, settings_.backend.options);
+        device_ = open_backend_device(choice_.name, settings_.backend.options);
         device_opened_ = true;
     }
-    return device_.get();
-}
-
-const std::vector<int32_t>& SweepShared::encode(const std::string& tokenizer_key, std::string_view text,
-                                                const std::function<std::vector<int32_t>(std::string_view)>& encoder) {
-    if (tokenizer_key != memo_key_) {
-        memo_.clear();
-        memo_key_ = tokenizer_key;
+    LoadedModel m;
+    m.identity = cell.identity;
+    m.gguf = cell.gguf;
+    m.model = std::make_unique<model::Model>(model::Model::load(m.gguf));
+    const std::string key = m.identity.tokenizer_sha256.empty() ? "gguf:" + m.identity.weights_sha256
+                                                                : m.identity.tokenizer_sha256;
+    if (!tokenizer_ || key != tokenizer_sha256_) {
+        tokenizer_ = std::make_shared<const tokenizer::Tokenizer>(tokenizer::Tokenizer::from_gguf(m.model->gguf()));
+        tokenizer_sha256_ = key;
+        memo_ = std::make_shared<std::unordered_map<std::string, std::vector<int32_t>>>();
     }
-    auto it = memo_.find(std::string(text));
-    if (it == memo_.end()) it = memo_.emplace(std::string(text), encoder(text)).first;
-    return it->second;
+    m.tokenizer = tokenizer_;
+    m.encode = [tok = tokenizer_, memo = memo_](std::string_view text) {
+        auto it = memo->find(std::string(text));
+        if (it == memo->end()) it = memo->emplace(std::string(text), tok->encode(text)).first;
+        return it->second;
+    };
+    m.backend = make_backend(choice_.name, *m.model, settings_.backend.options, device_.get());
+    m.backend_name = choice_.name;
+    m.backend_why = choice_.why;
+    return m;
 }
 
-CellOutcome score_cell(const CellPaths& paths, const PreparedCell& prepared, const SweepSettings& s,
-                       SweepShared& shared) {
-    const auto start = std::chrono::steady_clock::now();
-    model::Model model = model::Model::load(prepared.gguf.string());
-    tokenizer::Tokenizer tok = tokenizer::Tokenizer::from_gguf(model.gguf());
-    auto backend = make_backend(s.backend, model, s.backend_options, shared.device());
-    const model::LogitPrecision precision =
-        s.precision == "fp32" ? model::LogitPrecision::fp32 : model::LogitPrecision::fp16;
-
-    const std::string run_key = fmt::format(
-        "model={} bytes={} backend={} device={} precision={} window={}", fs::absolute(prepared.gguf).string(),
-        fs::file_size(prepared.gguf), backend->name(), backend->device_name(), s.precision, model.hparams().n_ctx);
-    CellOutcome outcome;
-    tasks::EvalResult all;
-    {
-        CheckpointStore store(paths.checkpoint, run_key);
-        outcome.resumed_requests = store.n_loaded();
-        const int32_t eot =
-            static_cast<int32_t>(model.gguf().get_integer(tokenizer::gguf_keys::eos_token_id).value_or(0));
-        set_scoring(true);
-        try {
-            const uint64_t no_resumed_tokens = 0;
-            for (const auto& task : s.tasks) {
-                ProgressBar bar(task, !s.quiet, &no_resumed_tokens);
-                tasks::Progress last;
-                tasks::EvalOptions o;
-                o.tasks = {task};
-                o.limit = s.limit;
-                o.precision = precision;
-                o.data_dir = s.data_dir;
-                o.max_length = model.hparams().n_ctx;
-                o.eot_id = eot;
-                o.store = &store;
-                o.on_progress = [&](const tasks::Progress& p) {
-                    if (stop_requested()) throw StopRequested{};
-                    last = p;
-                    bar.update(p);
-                };
-                tasks::EvalResult r = tasks::evaluate(
-                    o,
-                    [&](std::string_view text) {
-                        return shared.encode(prepared.tokenizer_key, text,
-                                             [&](std::string_view t) { return tok.encode(t); });
-                    },
-                    *backend);
-                bar.finish(last);
-                for (auto& t : r.tasks) all.tasks.push_back(std::move(t));
-            }
-        } catch (...) {
-            set_scoring(false);
-            throw;  // the store closes (and syncs) on the way out
-        }
+CellResult score_cell(const PreparedCell& prepared, const SweepSettings& s, SweepShared& shared) {
+    LoadedModel m = shared.load(prepared);
+    EvalSettings eval = s.eval;
+    eval.after_batch = [] {
+        if (stop_requested()) throw StopRequested{};
+    };
+    set_scoring(true);
+    try {
+        CellResult r = run_eval_cell(m, eval, s.command_line);
         set_scoring(false);
-
-        results::RunConfig config;
-        config.model = "pythia-eval";
-        config.model_args = paths.ref.is_hub ? "pretrained=" + paths.ref.repo_id + ",revision=" + paths.ref.revision
-                                             : "pretrained=" + fs::absolute(paths.ref.arg).lexically_normal().string();
-        config.device = backend->name() + ":" + backend->device_name();
-        config.limit = s.limit;
-        results::write_results(paths.result, results::results_document(all, config));
-        store.remove();
+        return r;
+    } catch (...) {
+        set_scoring(false);
+        throw;
     }
-    std::error_code ec;
-    fs::remove(paths.failed, ec);
-    outcome.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return outcome;
 }
 
-void release_cell_files(const CellPaths& paths, const SweepSettings& s) {
+void release_cell_files(const CellPaths& paths, const SweepSettings& s, const std::string& in_use,
+                        const fs::path& heir) {
     std::error_code ec;
     if (!fs::exists(paths.owned, ec)) return;
     if (s.keep_weights) {
         fs::remove(paths.owned, ec);
         return;
     }
-    const std::vector<std::string> owned = read_lines(paths.owned);
-    const ModelRef& ref = paths.ref;
-    fs::path local = ref.is_hub ? cached_snapshot(ref).value_or(fs::path()) : fs::path(ref.arg);
-    if (!local.empty() && std::find(owned.begin(), owned.end(), "gguf") != owned.end())
-        fs::remove(cached_gguf_path(resolve_identity(ref, local), gguf_options()), ec);
-    if (ref.is_hub && !local.empty() && std::find(owned.begin(), owned.end(), "weights") != owned.end()) {
-        // The weight files and their blobs; config.json and tokenizer.json are small and shared by
-        // every step of the repo, so they stay.
-        for (const auto& entry : fs::directory_iterator(local, ec)) {
-            const std::string name = entry.path().filename().string();
-            if (name == "config.json" || name == "tokenizer.json") continue;
-            const fs::path blob = fs::canonical(entry.path(), ec);
-            if (!ec) fs::remove(blob, ec);
-            fs::remove(entry.path(), ec);
+    for (const auto& line : read_lines(paths.owned)) {
+        if (line.starts_with("gguf ")) {
+            const fs::path gguf = line.substr(5);
+            if (!in_use.empty() && gguf == fs::path(in_use)) {
+                if (!heir.empty()) {
+                    std::vector<std::string> theirs = read_lines(heir);
+                    add_line(theirs, line);
+                    write_lines(heir, theirs);
+                }
+                continue;
+            }
+            fs::remove(gguf, ec);
+            fs::remove(cache_record_path(gguf), ec);
+        } else if (line == "weights" && paths.ref.is_hub) {
+            // The weight files and their blobs; config.json and tokenizer.json are small and shared
+            // by every step of the repo, so they stay.
+            const auto local = cached_snapshot(paths.ref);
+            if (!local) continue;
+            for (const auto& entry : fs::directory_iterator(*local, ec)) {
+                const std::string name = entry.path().filename().string();
+                if (name == "config.json" || name == "tokenizer.json") continue;
+                const fs::path blob = fs::canonical(entry.path(), ec);
+                if (!ec) fs::remove(blob, ec);
+                fs::remove(entry.path(), ec);
+            }
         }
     }
     fs::remove(paths.owned, ec);

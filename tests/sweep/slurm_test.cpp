@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(array_job_runs_the_grid, *boost::unit_test::precondition(te
     BOOST_TEST_REQUIRE(cluster.wait_job_gone(job, 900), "the array job did not finish\n" << all_logs(out) << cluster.logs());
     for (const auto& f : w.grid_files()) {
         BOOST_TEST_REQUIRE(fs::exists(out / f), f << "\n" << all_logs(out));
-        BOOST_TEST(test::slurp(out / f) == test::slurp(w.evals / f), f);
+        BOOST_TEST(test::comparable(out / f) == test::comparable(w.evals / f), f);
     }
     BOOST_TEST(test::leftover_weights(w.cache("slurm")).empty());
 }
@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(usr1_requeues_and_resumes, *boost::unit_test::precondition(
     BOOST_TEST_REQUIRE(sub.exit_code == 0, sub.output);
     const std::string job = submitted_job(sub.out), task = job + "_0";
 
-    const fs::path file = w.grid_files()[4], checkpoint = out / (file.string() + ".checkpoint");
+    const fs::path file = w.grid_files("40")[4], checkpoint = test::checkpoint_of(out / file, tasks);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
     while (count_lines(checkpoint) <= 40 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -146,9 +146,9 @@ BOOST_AUTO_TEST_CASE(usr1_requeues_and_resumes, *boost::unit_test::precondition(
 
     const std::string logs = all_logs(out);
     BOOST_TEST(logs.find("requeueing " + task) != std::string::npos, logs);
-    BOOST_TEST(logs.find("resumed ") != std::string::npos, logs);
+    BOOST_TEST(logs.find("resuming: ") != std::string::npos, logs);
     BOOST_TEST_REQUIRE(fs::exists(out / file), logs);
-    BOOST_TEST(test::slurp(out / file) == test::slurp(whole / file));
+    BOOST_TEST(test::comparable(out / file) == test::comparable(whole / file));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

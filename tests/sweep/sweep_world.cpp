@@ -3,8 +3,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
+#include "results/json.hpp"
 #include "tests/common/shared.hpp"
 
 namespace pe::test {
@@ -31,12 +33,12 @@ std::vector<std::string> SweepWorld::sweep_args(const fs::path& out) const {
     return a;
 }
 
-std::vector<fs::path> SweepWorld::grid_files() const {
+std::vector<fs::path> SweepWorld::grid_files(const std::string& limit) const {
     std::vector<fs::path> out;
     for (const char* name : {"14m", "14m-deduped"})
         for (long s : steps)
             out.push_back(fs::path(std::string("pythia-") + name) / "zero-shot" /
-                          (std::string(name) + "_step" + std::to_string(s) + ".json"));
+                          (std::string(name) + "_step" + std::to_string(s) + ".limit" + limit + ".json"));
     return out;
 }
 
@@ -68,6 +70,50 @@ SweepWorld& sweep_world() {
         }
     world = std::move(w);
     return *world;
+}
+
+namespace {
+
+results::Json without(const results::Json& v, const std::vector<std::string>& keys) {
+    if (!v.is_object()) return v;
+    results::JsonObject out;
+    for (const auto& [k, x] : v.object())
+        if (std::find(keys.begin(), keys.end(), k) == keys.end()) out.emplace_back(k, x);
+    return out;
+}
+
+}  // namespace
+
+std::string comparable(const fs::path& result_file) {
+    const results::Json doc = results::read_json_file(result_file);
+    results::JsonObject out;
+    for (const auto& [k, v] : doc.object()) {
+        if (k != "provenance") {
+            out.emplace_back(k, v);
+            continue;
+        }
+        results::JsonObject prov;
+        const results::Json kept = without(v, {"started_utc", "wall_seconds", "command_line"});  // outlives the loop
+        for (const auto& [pk, pv] : kept.object()) {
+            if (pk == "model") {
+                prov.emplace_back(pk, without(pv, {"path"}));
+            } else if (pk == "tasks" && pv.is_object()) {
+                results::JsonObject tasks;
+                for (const auto& [tk, tv] : pv.object()) tasks.emplace_back(tk, without(tv, {"wall_seconds", "started_utc"}));
+                prov.emplace_back(pk, tasks);
+            } else {
+                prov.emplace_back(pk, pv);
+            }
+        }
+        out.emplace_back(k, prov);
+    }
+    return results::dump_python(out, 2);
+}
+
+fs::path checkpoint_of(const fs::path& result_file, const std::string& tasks) {
+    std::string t = tasks;
+    std::replace(t.begin(), t.end(), ',', '+');
+    return result_file.string() + "." + t + ".checkpoint";
 }
 
 std::vector<fs::path> leftover_weights(const fs::path& cache) {

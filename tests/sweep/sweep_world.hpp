@@ -29,11 +29,19 @@ struct SweepWorld {
                                           const std::string& tasks = "lambada_openai,piqa") const;
     // `sweep --models 14m,14m-deduped --steps 0,1000,2000 --output OUT` + measure_args.
     std::vector<std::string> sweep_args(const std::filesystem::path& out) const;
-    // The result files of the grid, relative to a results folder.
-    std::vector<std::filesystem::path> grid_files() const;
+    // The result files of the grid, relative to a results folder (named with their limit).
+    std::vector<std::filesystem::path> grid_files(const std::string& limit = "4") const;
 };
 
 SweepWorld& sweep_world();  // built at first use; the test skips without ../shared
+
+// A result file as text without what legitimately differs between two runs of the same
+// measurement: provenance's times, command line and the model folder's path (each run has its own
+// cache). Everything else (results, versions, config, model identity, settings, data) must match.
+std::string comparable(const std::filesystem::path& result_file);
+
+// eval's checkpoint for a result file and task list ("<file>.lambada_openai+piqa.checkpoint").
+std::filesystem::path checkpoint_of(const std::filesystem::path& result_file, const std::string& tasks);
 
 // The weight files (LFS blobs) and converted GGUFs left in a cache.
 std::vector<std::filesystem::path> leftover_weights(const std::filesystem::path& cache);
