@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <thread>
 #include <vector>
 
 #include "engine/cpu/blas.hpp"
@@ -158,7 +159,10 @@ void matmul(const float* x, const model::Weight& w, const float* b, float* y, in
             int n_threads) {
     const int64_t in = int64_t(w.cols()), out = int64_t(w.rows());
     if (const Blas* blas = Blas::get(); blas && w.type == gguf::TensorType::f32) {
-        blas->set_threads(resolve_threads(n_threads));
+        // More BLAS threads than cores only oversubscribes them; and OpenBLAS spins, rather than
+        // failing, when its threads cannot start (--threads 512 under a process limit, issue #12).
+        const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+        blas->set_threads(std::min(resolve_threads(n_threads), cores));
         blas->gemm_nt(T, out, in, x, in, reinterpret_cast<const float*>(w.data.data()), in, y, out);
         if (b)
             parallel_for(T, n_threads, 64, [&](int64_t t0, int64_t t1, int) {
