@@ -1,6 +1,7 @@
 #include "tests/common/shared.hpp"
 
 #include <cstdlib>
+#include <fstream>
 
 namespace pe::test {
 
@@ -39,6 +40,13 @@ Caught error_from(const std::function<void()>& f) {
         return {e.kind(), e.what()};
     }
     return {};
+}
+
+size_t count_file_lines(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    size_t n = 0;
+    for (std::string line; std::getline(in, line);) ++n;
+    return n;
 }
 
 }  // namespace pe::test

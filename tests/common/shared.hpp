@@ -16,6 +16,7 @@ std::filesystem::path shared_path(const std::string& rel);  // shared_dir() / re
 std::filesystem::path binary_dir();             // the build tree (for pythia-eval and scratch files)
 std::filesystem::path scratch_dir(const std::string& name);  // fresh, empty folder under the build tree
 bool in_ci();
+size_t count_file_lines(const std::filesystem::path& p);  // lines of a text file (0 when absent)
 
 // Use as a decorator: BOOST_AUTO_TEST_CASE(name, *boost::unit_test::precondition(pe::test::needs_shared))
 // Skips when ../shared is absent, unless CI=true (then the test runs and fails on the missing files).

@@ -17,13 +17,6 @@ using namespace pe;
 
 namespace {
 
-size_t count_lines(const fs::path& p) {
-    std::ifstream in(p);
-    size_t n = 0;
-    for (std::string line; std::getline(in, line);) ++n;
-    return n;
-}
-
 std::vector<std::string> eval_args(const fs::path& out, const std::string& tasks = "lambada_openai,piqa",
                                    const std::string& limit = "40") {
     return {"eval", "--model", test::shared_path("fixtures/tiny-neox").string(), "--backend", "cpu",
@@ -45,13 +38,13 @@ BOOST_AUTO_TEST_CASE(interrupted_run_resumes_to_identical_output, *boost::unit_t
     fs::path checkpoint = resumed.string() + ".lambada_openai+piqa.checkpoint";  // one per task list
     pid_t pid = test::start_cli(eval_args(resumed), test::eval_env());
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (count_lines(checkpoint) < 10 && std::chrono::steady_clock::now() < deadline)
+    while (test::count_file_lines(checkpoint) < 10 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     kill(pid, SIGINT);
     int code = test::wait_cli(pid);
     BOOST_TEST_REQUIRE(code == 128 + SIGINT, "the run finished before it could be interrupted (exit " << code << ")");
     BOOST_TEST_REQUIRE(!fs::exists(resumed));
-    size_t done = count_lines(checkpoint) - 1;  // minus the header line
+    size_t done = test::count_file_lines(checkpoint) - 1;  // minus the header line
     BOOST_TEST(done >= 9u);
 
     // A crash can leave half a line; it is dropped, not misread.

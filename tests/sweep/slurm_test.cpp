@@ -52,13 +52,6 @@ std::string submitted_job(const std::string& out) {
     return std::regex_search(out, m, re) ? m[1].str() : "";
 }
 
-size_t count_lines(const fs::path& p) {
-    std::ifstream in(p);
-    size_t n = 0;
-    for (std::string line; std::getline(in, line);) ++n;
-    return n;
-}
-
 std::string all_logs(const fs::path& out) {
     std::string s;
     if (fs::exists(out / "slurm" / "logs"))
@@ -127,11 +120,11 @@ BOOST_AUTO_TEST_CASE(usr1_requeues_and_resumes, *boost::unit_test::precondition(
 
     const fs::path file = w.grid_files("40")[4], checkpoint = test::checkpoint_of(out / file, tasks);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
-    while (count_lines(checkpoint) <= 40 && std::chrono::steady_clock::now() < deadline)
+    while (test::count_file_lines(checkpoint) <= 40 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     auto sig = cluster.client({"scancel", "--signal=USR1", "--batch", task});
     BOOST_TEST_REQUIRE(sig.exit_code == 0, sig.output);
-    BOOST_TEST_REQUIRE(count_lines(checkpoint) > 40u, "the task never reached piqa\n" << all_logs(out) << cluster.logs());
+    BOOST_TEST_REQUIRE(test::count_file_lines(checkpoint) > 40u, "the task never reached piqa\n" << all_logs(out) << cluster.logs());
 
     // Slurm holds a requeued job back for about two minutes; release it at once.
     bool requeued = false;

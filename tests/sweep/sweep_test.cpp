@@ -21,13 +21,6 @@ using namespace pe;
 
 namespace {
 
-size_t count_lines(const fs::path& p) {
-    std::ifstream in(p);
-    size_t n = 0;
-    for (std::string line; std::getline(in, line);) ++n;
-    return n;
-}
-
 void expect_same_files(const fs::path& want_dir, const fs::path& got_dir, const std::vector<fs::path>& files) {
     for (const auto& f : files) {
         BOOST_TEST_REQUIRE(fs::exists(got_dir / f), (got_dir / f));
@@ -143,13 +136,13 @@ BOOST_AUTO_TEST_CASE(usr1_mid_cell_exits_75_and_resumes, *boost::unit_test::prec
     const fs::path file = w.grid_files("40")[2], checkpoint = test::checkpoint_of(out / file, tasks);
     const pid_t pid = test::start_cli(sweep, w.env("usr1"));
     // lambada's 40 requests are in: the signal lands while piqa is scored.
-    const bool mid = wait_for([&] { return count_lines(checkpoint) > 40; });
+    const bool mid = wait_for([&] { return test::count_file_lines(checkpoint) > 40; });
     kill(pid, SIGUSR1);
     const int code = test::wait_cli(pid);
     BOOST_TEST_REQUIRE(mid, "the checkpoint never filled");
     BOOST_TEST_REQUIRE(code == 75, "exit " << code);
     BOOST_TEST_REQUIRE(!fs::exists(out / file));
-    BOOST_TEST(count_lines(checkpoint) > 41u);
+    BOOST_TEST(test::count_file_lines(checkpoint) > 41u);
 
     auto again = test::run_cli(sweep, w.env("usr1"));
     BOOST_TEST_REQUIRE(again.exit_code == 0, again.output);
