@@ -4,9 +4,6 @@
 // and checks both the per-document values and the JSON's numbers.
 #include <boost/test/unit_test.hpp>
 
-// GCC 12 warns (-Wuninitialized, fatal under CI's -Werror) inside boost::function when a file's only
-// test is decorated with a precondition: a false positive in Boost's code, not ours.
-#pragma GCC diagnostic ignored "-Wuninitialized"
 
 #include <cmath>
 #include <fstream>
