@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <fstream>
 
 #include "engine/gguf/reader.hpp"
 #include "tests/common/cli_run.hpp"
@@ -68,7 +69,12 @@ BOOST_AUTO_TEST_CASE(model_folder_is_converted_once_and_cached, *boost::unit_tes
     BOOST_TEST(second.err.find("converting") == std::string::npos, "converted again: " << second.err);
     BOOST_TEST(count_ggufs(cache / "pythia-eval" / "gguf") == 1u);
 
+    // The cache is keyed by content (issue #12 item 5): a new time alone converts nothing, new bytes do.
     fs::last_write_time(dir / "config.json", fs::last_write_time(dir / "config.json") - std::chrono::hours(1));
+    const CliResult touched = run(args, env);
+    BOOST_TEST(touched.exit_code == 0, touched.err);
+    BOOST_TEST(touched.err.find("converting") == std::string::npos, "converted again after a touch: " << touched.err);
+    std::ofstream(dir / "config.json", std::ios::app) << "\n";
     const CliResult third = run(args, env);
     BOOST_TEST(third.exit_code == 0, third.err);
     BOOST_TEST(third.err.find("converting") != std::string::npos, "a changed config.json must give a new entry");

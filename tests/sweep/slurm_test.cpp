@@ -134,7 +134,13 @@ BOOST_AUTO_TEST_CASE(usr1_requeues_and_resumes, *boost::unit_test::precondition(
     }
     BOOST_TEST_REQUIRE(requeued, "the task did not requeue itself\n" << all_logs(out) << cluster.logs());
     BOOST_TEST(!fs::exists(out / file), "the cell finished before the signal");
-    cluster.client({"scontrol", "update", "JobId=" + task, "StartTime=now"});
+    // The release is refused while the task is still completing its first run, and squeue can show
+    // nothing in between: repeat it until the resumed run has written the result.
+    const auto resume_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(600);
+    while (!fs::exists(out / file) && std::chrono::steady_clock::now() < resume_deadline) {
+        cluster.client({"scontrol", "update", "JobId=" + task, "StartTime=now"});
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
     BOOST_TEST_REQUIRE(cluster.wait_job_gone(job, 600), "the requeued task did not finish\n" << all_logs(out));
 
     const std::string logs = all_logs(out);
