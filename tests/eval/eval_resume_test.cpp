@@ -18,7 +18,7 @@ using namespace pe;
 namespace {
 
 std::vector<std::string> eval_args(const fs::path& out, const std::string& tasks = "lambada_openai,piqa",
-                                   const std::string& limit = "40") {
+                                   const std::string& limit = "300") {
     return {"eval", "--model", test::shared_path("fixtures/tiny-neox").string(), "--backend", "cpu",
             "--tasks", tasks, "--limit", limit, "--data-dir", test::shared_path("data").string(),
             "--output", out.string(), "--log-samples"};
