@@ -92,46 +92,48 @@ HubSettings HubSettings::from_env() {
     return s;
 }
 
-bool is_repo_id(const std::string& s) {
-    auto slash = s.find('/');
-    if (slash == std::string::npos || s.find('/', slash + 1) != std::string::npos) return false;
-    for (const std::string& part : {s.substr(0, slash), s.substr(slash + 1)}) {
-        if (part.empty() || part.size() > 96 || part[0] == '.' || part.find("..") != std::string::npos)
-            return false;
-        for (char c : part)
-            if (!name_char(c)) return false;
+namespace {
+
+// Whether s (at most max_size bytes) is one or more '/'-separated parts, none empty, each ok(part).
+template <class PartOk>
+bool parts_all(std::string_view s, size_t max_size, const PartOk& ok) {
+    if (s.empty() || s.size() > max_size) return false;
+    size_t start = 0;
+    while (true) {
+        const size_t end = std::min(s.find('/', start), s.size());
+        const std::string_view part = s.substr(start, end - start);
+        if (part.empty() || !ok(part)) return false;
+        if (end == s.size()) return true;
+        start = end + 1;
     }
-    return true;
+}
+
+bool all_name_chars(std::string_view part) { return std::all_of(part.begin(), part.end(), name_char); }
+
+}  // namespace
+
+bool is_repo_id(const std::string& s) {
+    if (std::count(s.begin(), s.end(), '/') != 1) return false;
+    return parts_all(s, s.size(), [](std::string_view part) {
+        return part.size() <= 96 && part[0] != '.' && part.find("..") == std::string_view::npos &&
+               all_name_chars(part);
+    });
 }
 
 bool is_commit_hash(const std::string& s) { return is_lower_hex(s, 40); }
 
 bool is_revision(const std::string& s) {
-    if (s.empty() || s.size() > 255) return false;
-    size_t start = 0;
-    while (true) {
-        const size_t end = std::min(s.find('/', start), s.size());
-        const std::string_view part(s.data() + start, end - start);
-        if (part.empty() || part[0] == '.' || part.ends_with(".lock")) return false;
-        for (char c : part)
-            if (!name_char(c)) return false;
-        if (end == s.size()) return true;
-        start = end + 1;
-    }
+    return parts_all(s, 255, [](std::string_view part) {
+        return part[0] != '.' && !part.ends_with(".lock") && all_name_chars(part);
+    });
 }
 
 bool is_repo_file_name(const std::string& s) {
-    if (s.empty() || s.size() > 1024) return false;
-    size_t start = 0;
-    while (true) {
-        const size_t end = std::min(s.find('/', start), s.size());
-        const std::string_view part(s.data() + start, end - start);
-        if (part.empty() || part == "." || part == "..") return false;
-        for (unsigned char c : part)
-            if (c < 0x20 || c == 0x7f || c == '\\') return false;
-        if (end == s.size()) return true;
-        start = end + 1;
-    }
+    return parts_all(s, 1024, [](std::string_view part) {
+        return part != "." && part != ".." && std::none_of(part.begin(), part.end(), [](unsigned char c) {
+                   return c < 0x20 || c == 0x7f || c == '\\';
+               });
+    });
 }
 
 void check_revision(const std::string& revision, const std::string& what) {
