@@ -15,6 +15,7 @@
 #include "cli/sweep_report.hpp"
 #include "cli/sweep_slurm.hpp"
 #include "cli/sweep_stop.hpp"
+#include "cli/whole_number.hpp"
 #include "engine/data/fetch.hpp"
 #include "engine/error.hpp"
 #include "engine/io/atomic_file.hpp"
@@ -30,7 +31,7 @@ namespace {
 struct SweepArgs {
     std::vector<std::string> models;
     std::string steps = "published";
-    std::vector<std::string> tasks = {"lambada_openai", "piqa", "winogrande", "arc_easy", "sciq"};
+    std::vector<std::string> tasks = default_task_names();
     std::string output = "results/json";
     std::optional<size_t> limit;
     std::string precision = "fp16";
@@ -271,7 +272,10 @@ void add_sweep(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--tasks", a->tasks, "comma-separated tasks (default: all five)")->delimiter(',');
     cmd->add_option("--output", a->output, "results folder (published layout)")->capture_default_str();
-    cmd->add_option("--limit", a->limit, "only the first N (shuffled) documents per task");
+    // The same whole-number rule as eval's --limit (CLI11 alone took -1, "" and 2^64 as no limit).
+    cmd->add_option_function<std::string>(
+        "--limit", [a](const std::string& text) { a->limit = parse_whole_number(text, "--limit", 0, uint64_t(INT64_MAX)); },
+        "only the first N (shuffled) documents per task");
     cmd->add_option("--precision", a->precision, "fp16 (as the published runs) or fp32 logits")->capture_default_str();
     cmd->add_option("--backend", a->backend, "auto (Vulkan unless its device is a CPU renderer, then cpu), vulkan, cpu, or vulkan:FEATURES")->capture_default_str();
     cmd->add_option("--device", a->device, "Vulkan device index as `pythia-eval devices` lists it");

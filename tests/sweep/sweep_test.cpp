@@ -189,7 +189,10 @@ BOOST_AUTO_TEST_CASE(bad_arguments_are_one_line) {
              {{"sweep", "--models", "70m", "--steps", "x"}, "--steps"},
              {{"sweep", "--models", "70m", "--shard", "2/2"}, "--shard"},
              {{"sweep", "--models", "not a model"}, "--models"},
-             {{"sweep", "--models", "70m", "--tasks", "nope"}, "nope"}}) {
+             {{"sweep", "--models", "70m", "--tasks", "nope"}, "nope"},
+             {{"sweep", "--models", "70m", "--limit", "-1"}, "--limit"},
+             {{"sweep", "--models", "70m", "--limit", ""}, "--limit"},
+             {{"sweep", "--models", "70m", "--limit", "18446744073709551616"}, "--limit"}}) {
         auto r = test::run_cli(args);
         BOOST_TEST(r.exit_code == 1, r.output);
         BOOST_TEST(r.err.find(phrase) != std::string::npos, r.err);
