@@ -35,7 +35,7 @@ int free_port() {
     return ntohs(a.sin_port);
 }
 
-std::string tail(const fs::path& p, size_t n = 1500) {
+std::string tail(const fs::path& p, size_t n = 4000) {
     std::string s = slurp(p);
     return s.size() > n ? s.substr(s.size() - n) : s;
 }

@@ -134,14 +134,25 @@ BOOST_AUTO_TEST_CASE(usr1_requeues_and_resumes, *boost::unit_test::precondition(
     }
     BOOST_TEST_REQUIRE(requeued, "the task did not requeue itself\n" << all_logs(out) << cluster.logs());
     BOOST_TEST(!fs::exists(out / file), "the cell finished before the signal");
-    // The release is refused while the task is still completing its first run, and squeue can show
-    // nothing in between: repeat it until the resumed run has written the result.
+    // Slurm holds the requeued task back (BeginTime about two minutes ahead): release it whenever it is
+    // pending, until the resumed run has written the result. The states seen go into any failure message,
+    // with the daemons' logs, so that a run on a loaded machine says what Slurm did.
+    std::string states;
     const auto resume_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(600);
-    while (!fs::exists(out / file) && std::chrono::steady_clock::now() < resume_deadline) {
-        cluster.client({"scontrol", "update", "JobId=" + task, "StartTime=now"});
+    bool gone = false;
+    while (!fs::exists(out / file) && !gone && std::chrono::steady_clock::now() < resume_deadline) {
+        const auto q = cluster.client({"squeue", "-h", "-j", task, "-o", "%T %r"});
+        std::string state = q.exit_code == 0 ? q.out : "squeue failed: " + q.output;
+        while (!state.empty() && (state.back() == '\n' || state.back() == ' ')) state.pop_back();
+        if (states.size() < 2000 && states.find(state + "\n") == std::string::npos) states += state + "\n";
+        if (state.rfind("PENDING", 0) == 0) cluster.client({"scontrol", "update", "JobId=" + task, "StartTime=now"});
+        gone = q.exit_code == 0 && state.empty() && !fs::exists(out / file);
         std::this_thread::sleep_for(std::chrono::seconds(1));
     }
-    BOOST_TEST_REQUIRE(cluster.wait_job_gone(job, 600), "the requeued task did not finish\n" << all_logs(out));
+    const std::string why = "task states seen:\n" + states + cluster.client({"scontrol", "show", "job", task}).output +
+                            all_logs(out) + cluster.logs();
+    BOOST_TEST_REQUIRE(fs::exists(out / file), "the requeued task never wrote its result\n" << why);
+    BOOST_TEST_REQUIRE(cluster.wait_job_gone(job, 600), "the requeued task did not finish\n" << why);
 
     const std::string logs = all_logs(out);
     BOOST_TEST(logs.find("requeueing " + task) != std::string::npos, logs);
