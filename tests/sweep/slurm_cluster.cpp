@@ -101,16 +101,19 @@ SlurmCluster::SlurmCluster(const fs::path& scratch) : dir_(scratch), conf_(scrat
     const std::string node = std::string(host).substr(0, std::string(host).find('.'));
     const unsigned cpus = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
     const std::string d = dir_.string();
+    // cred_expire=15: a requeued task waits this long before it may start again (120 s by default);
+    // sched_interval=5: and is then started within 5 s (the periodic pass runs every 60 s by default).
     std::ofstream(conf_) << "ClusterName=pythiaeval\n"
                          << "SlurmctldHost=" << node << "(127.0.0.1)\n"
                          << "SlurmUser=root\nSlurmdUser=root\n"
                          << "SlurmctldPort=" << free_port() << "\nSlurmdPort=" << free_port() << "\n"
-                         << "AuthType=auth/munge\nCredType=cred/munge\nAuthInfo=socket=" << socket.string() << "\n"
+                         << "AuthType=auth/munge\nCredType=cred/munge\nAuthInfo=socket=" << socket.string() << ",cred_expire=15\n"
                          << "StateSaveLocation=" << d << "/state\nSlurmdSpoolDir=" << d << "/spool\n"
                          << "SlurmctldPidFile=" << d << "/slurmctld.pid\nSlurmdPidFile=" << d << "/slurmd.pid\n"
                          << "SlurmctldLogFile=" << d << "/slurmctld.log\nSlurmdLogFile=" << d << "/slurmd.log\n"
                          << "ProctrackType=proctrack/pgid\nTaskPlugin=task/none\n"
                          << "SelectType=select/cons_tres\nSelectTypeParameters=CR_Core\nSchedulerType=sched/builtin\n"
+                         << "SchedulerParameters=sched_interval=5\n"
                          << "ReturnToService=2\nMpiDefault=none\nJobCompType=jobcomp/none\n"
                          << "AccountingStorageType=accounting_storage/none\nJobAcctGatherType=jobacct_gather/none\n"
                          << "MinJobAge=600\n"
