@@ -1,4 +1,5 @@
-// Log-softmax on the host (logprob.hpp). Numerics per style.md §3: the sum of exps in double.
+// Log-softmax on the host (logprob.hpp): fp16 sums its exps in double (style.md §3), fp32 in the fp32
+// lanes of PyTorch's CPU kernel (TorchLanes), as lm-eval's fp32 results were computed.
 #include "engine/backend/logprob.hpp"
 
 #include <algorithm>
@@ -23,7 +24,9 @@ UnembedResult unembed_logprob(const float* logits, int64_t Vp, int32_t target,
     if (target < 0) return r;
 
     if (precision == model::LogitPrecision::fp32) {
-        r.logprob = float(double(logits[target]) - r.logsumexp);
+        TorchLanes lanes;
+        for (int64_t i = 0; i < Vp; ++i) lanes.add(i, std::exp(logits[i] - r.max));
+        r.logprob = (logits[target] - r.max) - std::log(lanes.sum());
         r.is_argmax = r.argmax == target;
         return r;
     }
@@ -65,21 +68,28 @@ void fill_probe(const float* row, int64_t Vp, const model::ProbeRequest& req, in
 }
 
 void SlotLogprob::add_tile(const float* x, int64_t v0, int64_t n) {
-    // This tile's max and its sum relative to it, then merged into the running pair.
-    float m = neg_inf;
-    double s = 0;
     if (fp16_) {
+        // This tile's max and its sum relative to it, then merged into the running pair.
+        float m = neg_inf;
+        double s = 0;
         for (int64_t i = 0; i < n; ++i) m = std::max(m, fp16_round(x[i]));
         for (int64_t i = 0; i < n; ++i) s += std::exp(double(fp16_round(x[i]) - m));
+        if (m > max_) {
+            sum_ = sum_ * std::exp(double(max_) - double(m)) + s;
+            max_ = m;
+        } else {
+            sum_ += s * std::exp(double(m) - double(max_));
+        }
     } else {
+        // Each exp joins its lane one at a time, as in PyTorch's loop: a tile's exps summed
+        // apart first would round differently where a lane holds ~1.0.
+        float m = max_;
         for (int64_t i = 0; i < n; ++i) m = std::max(m, x[i]);
-        for (int64_t i = 0; i < n; ++i) s += std::exp(double(x[i]) - double(m));
-    }
-    if (m > max_) {
-        sum_ = sum_ * std::exp(double(max_) - double(m)) + s;
-        max_ = m;
-    } else {
-        sum_ += s * std::exp(double(m) - double(max_));
+        if (m > max_) {
+            lanes_.rescale(std::exp(max_ - m));
+            max_ = m;
+        }
+        for (int64_t i = 0; i < n; ++i) lanes_.add(v0 + i, std::exp(x[i] - max_));
     }
     const int64_t t = int64_t(target_) - v0;
     const int64_t before = std::clamp<int64_t>(t, 0, n);
@@ -89,8 +99,8 @@ void SlotLogprob::add_tile(const float* x, int64_t v0, int64_t n) {
 
 model::ScoredToken SlotLogprob::result() const {
     if (!fp16_) {
-        const double lse = double(max_) + std::log(sum_);
-        return {float(double(target_logit_) - lse), target_logit_ >= max_ && max_before_ < target_logit_};
+        const float lp = (target_logit_ - max_) - std::log(lanes_.sum());
+        return {lp, target_logit_ >= max_ && max_before_ < target_logit_};
     }
     // unembed_logprob's fp16 rule. lp16 is monotone in x16, so the best log-prob is that of the max,
     // and an earlier id ties it only if the largest earlier logit does.
