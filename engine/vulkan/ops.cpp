@@ -19,6 +19,7 @@ constexpr uint32_t matmul_rows = 32, matmul_cols = 256;
 constexpr uint32_t intdot_rows = 16;  // matmul_q8_0_dot.comp's BM
 constexpr uint64_t scratch_align = 256;  // >= every device's minStorageBufferOffsetAlignment
 constexpr uint32_t unembed_rows = 16, unembed_tile_ids = 256;
+constexpr uint64_t lanes_bytes = 8 * 4;  // unembed_logprob_lanes: 8 fp32 lane sums per slot
 constexpr uint32_t attention_lanes = 8;
 constexpr uint32_t partial_struct_bytes = 32;
 
@@ -286,8 +287,9 @@ void Ops::add(Recorder& rec, const Buffer& a, const Buffer& b, Buffer& y, uint32
     rec.dispatch(k, {a, b, y}, push_bytes(n), {ceil_div(n, 256), 1, 1});
 }
 
+// The tile partials, then (fp32) each slot's 8 lane sums of unembed_logprob_lanes.
 uint64_t Ops::partial_bytes(uint32_t S, uint64_t Vp) {
-    return uint64_t(std::max<uint32_t>(S, 1)) * ceil_div(Vp, unembed_tile_ids) * partial_struct_bytes;
+    return uint64_t(std::max<uint32_t>(S, 1)) * (ceil_div(Vp, unembed_tile_ids) * partial_struct_bytes + lanes_bytes);
 }
 
 void Ops::unembed_logprob(Recorder& rec, const Buffer& h, const DeviceWeight& out, const Buffer& slots, uint32_t S,
@@ -314,6 +316,23 @@ void Ops::unembed_logprob(Recorder& rec, const Buffer& h, const DeviceWeight& ou
     rec.barrier();
     rec.dispatch(kr, {partials, slots, results}, push_bytes(S, n_tiles, unembed_tile_ids, uint32_t(fp16 ? 1 : 0)),
                  {ceil_div(S, 64), 1, 1});
+    if (fp16) return;
+    // fp32: the log-prob again, its exps summed in lm-eval's fp32 lanes (backend::TorchLanes): a second
+    // pass over the vocabulary, in order, so fp32 costs about twice fp16's unembedding.
+    rec.barrier();
+    Kernel& kl = kernel(shader_by_name("unembed_logprob_lanes_" + weight_variant(out, false)), 7, 28);
+    const uint64_t parts_end = uint64_t(S) * n_tiles * partial_struct_bytes;
+    const BufferRange lanes(partials, parts_end, uint64_t(S) * lanes_bytes);
+    const BufferRange parts(partials, 0, parts_end);
+    const uint64_t lchunk = rows_per_binding(out, unembed_tile_ids, false);
+    for (uint64_t r0 = 0; r0 < out.rows; r0 += lchunk) {
+        const uint64_t n = std::min(lchunk, out.rows - r0);
+        const auto [data, scales] = weight_rows(out, r0, n, false);
+        rec.dispatch(kl, {h, data, scales, slots, parts, lanes, results},
+                     push_bytes(S, K4, uint32_t(n), n_tiles, unembed_tile_ids, uint32_t(r0 == 0), uint32_t(r0 + n == out.rows)),
+                     {ceil_div(S, 8), 1, 1});
+        rec.barrier();
+    }
 }
 
 }  // namespace pe::vulkan

@@ -68,7 +68,8 @@ public:
                    uint32_t H, uint32_t D);
     void gelu_erf(Recorder& rec, Buffer& x, uint32_t n);
     void add(Recorder& rec, const Buffer& a, const Buffer& b, Buffer& y, uint32_t n);  // y may be a or b
-    // slots (S) {row of h, target}; partials sized by partial_bytes(); results (S) SlotResult.
+    // slots (S) {row of h, target}; partials sized by partial_bytes(); results (S) SlotResult. fp32: the
+    // log-prob summed as lm-eval's CPU log_softmax (backend::TorchLanes) by a second, in-order pass.
     void unembed_logprob(Recorder& rec, const Buffer& h, const DeviceWeight& out, const Buffer& slots, uint32_t S,
                          Buffer& partials, Buffer& results, bool fp16);
 

@@ -1,6 +1,7 @@
 // Each CPU op against an independent formula evaluated in double precision on fixed-seed inputs
 // (style.md §7): odd sizes, layernorm rows with a large mean, GELU over [-8, 8], long positions.
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <numbers>
@@ -240,7 +241,8 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_fp32) {
     const int32_t target = 777;
     const auto r = pe::backend::unembed_logprob(logits.data(), V, target, pe::model::LogitPrecision::fp32);
     BOOST_TEST(std::abs(r.logsumexp - lse) < 1e-9);
-    BOOST_TEST(std::abs(double(r.logprob) - (double(logits[target]) - lse)) < 1e-6);
+    // fp32 lanes of 6288 exps each and (x - max) - log S in fp32, as PyTorch: a few ulp of |lp| ~ 15.
+    BOOST_TEST(std::abs(double(r.logprob) - (double(logits[target]) - lse)) < 5e-6);
     BOOST_TEST(r.max == float(mx));
     BOOST_TEST(logits[size_t(r.argmax)] == r.max);
     BOOST_TEST(!r.is_argmax);
@@ -253,6 +255,29 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_fp32) {
     BOOST_TEST(first.is_argmax);
     BOOST_TEST(!second.is_argmax);
     BOOST_TEST(first.logprob == second.logprob);
+}
+
+// fp32 log-probs sum their exps as lm-eval's PyTorch CPU log_softmax did (backend::TorchLanes): on a
+// peaked row the max's lane sits at 1.0 and drops every later exp below 2^-24, the other lanes keep
+// theirs. One max at id 8 (lane 0) over tail logits 18 lower (exp = 1.5e-8): lane 0 loses 6286 of its
+// 6288 ids, 9.6e-5 of the sum, which the exact sum would keep.
+BOOST_AUTO_TEST_CASE(unembed_logprob_fp32_drops_what_torch_drops) {
+    const int64_t V = 50304, per_lane = V / 8;
+    for (int64_t max_id : {8, 5000 * 8 + 3}) {  // in the first 2048-id tile, and in a later one
+        std::vector<float> logits(size_t(V), -18.0f);
+        logits[size_t(max_id)] = 0.0f;
+        const double e = std::exp(-18.0);
+        const int64_t after = per_lane - 1 - max_id / 8;  // lane's ids after the max: each lost
+        const double kept = double(V - 1 - after) * e;
+        const double want = -18.0 - std::log1p(kept), exact = -18.0 - std::log1p(double(V - 1) * e);
+        const auto r = pe::backend::unembed_logprob(logits.data(), V, 9, pe::model::LogitPrecision::fp32);
+        BOOST_TEST(std::abs(double(r.logprob) - want) < 2e-6, "max at " << max_id << ": " << r.logprob << ", want " << want);
+        BOOST_TEST(std::abs(want - exact) > 1e-5);  // the case tells the two sums apart
+        // Fed a tile at a time, with the running max rescaling the lanes, the same value.
+        pe::backend::SlotLogprob slot(9, pe::model::LogitPrecision::fp32);
+        for (int64_t v0 = 0; v0 < V; v0 += 2048) slot.add_tile(logits.data() + v0, v0, std::min<int64_t>(2048, V - v0));
+        BOOST_TEST(std::abs(slot.result().logprob - r.logprob) < 1e-6);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(unembed_logprob_fp16) {

@@ -1,4 +1,4 @@
-// Vulkan unembed_logprob (partial + reduce) against cpu::matmul + backend::unembed_logprob, fp32 and fp16
+// Vulkan unembed_logprob (partial + reduce, and the fp32 lanes pass) against cpu::matmul + backend::unembed_logprob, fp32 and fp16
 // precision, a vocab that is not a multiple of the 256-id tile, and planted argmax targets; every
 // weight-load path and both ways of reducing a tile's statistics (KernelFeatures).
 #include <boost/test/unit_test.hpp>
@@ -79,6 +79,36 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_matches_cpu) {
     }
     vk_ops().allow_texels(true);
     vk_ops().use_features(vulkan::KernelFeatures::all());
+    check_validation_clean();
+}
+
+BOOST_AUTO_TEST_CASE(fp32_peaked_rows_sum_as_lm_eval) {
+    // One logit 18 above the rest (exp = 1.5e-8 each) over a full Pythia vocab: lm-eval's fp32 lanes
+    // (backend::TorchLanes) drop the max lane's later exps, 1.7e-5 to 9.6e-5 of the sum here, which an
+    // exact or tile-by-tile sum keeps. h = e_0, so the logits are column 0 of w, exactly.
+    const uint32_t C = 8, V = 50304;
+    const std::vector<uint32_t> max_ids{8, 1000 * 8 + 5, 5000 * 8 + 3};
+    std::vector<float> h(size_t(max_ids.size()) * C, 0.0f), wv(size_t(V) * C, 0.0f);
+    for (size_t t = 0; t < max_ids.size(); ++t) h[t * C + t] = 1.0f;
+    for (uint32_t v = 0; v < V; ++v)
+        for (size_t t = 0; t < max_ids.size(); ++t) wv[size_t(v) * C + t] = v == max_ids[t] ? 0.0f : -18.0f;
+    std::vector<uint32_t> slots;
+    for (uint32_t t = 0; t < max_ids.size(); ++t) slots.insert(slots.end(), {t, 9, t, max_ids[t]});
+    for (auto type : {gguf::TensorType::f32, gguf::TensorType::f16}) {
+        std::vector<std::byte> storage;
+        const auto w = make_weight("output.weight", type, V, C, wv, storage);
+        std::vector<float> logits(max_ids.size() * V);
+        cpu::matmul(h.data(), w, nullptr, logits.data(), int64_t(max_ids.size()), 1);
+        const auto res = run_unembed(h, w, slots, false);
+        std::vector<float> got, want;
+        for (uint32_t s = 0; s < res.size(); ++s) {
+            got.push_back(res[s].logprob);
+            want.push_back(backend::unembed_logprob(&logits[size_t(slots[2 * s]) * V], V, int32_t(slots[2 * s + 1]),
+                                                    model::LogitPrecision::fp32).logprob);
+        }
+        // Same logits, same lane order: within the rounding of (x - M) - log S at |lp| = 18.
+        check_diff(compare(got, want, 2e-6, 0), "peaked fp32 " + std::string(gguf::type_traits(type).name));
+    }
     check_validation_clean();
 }
 
