@@ -121,7 +121,7 @@ LoadedModel load_model(const ModelRef& ref, const EvalBackend& backend, bool qui
     return m;
 }
 
-void check_eval_settings(const EvalSettings& s) {
+void check_measure_settings(const EvalSettings& s) {
     parse_precision(s.precision);
     if (s.tasks.empty()) throw_bad_input("", "--tasks", "no task given; expected some of " + join(default_task_names(), ","));
     std::set<std::string> seen;
@@ -133,6 +133,10 @@ void check_eval_settings(const EvalSettings& s) {
         throw_bad_input("", "--limit", "'0': would score no document; give N >= 2, or leave --limit out to score all");
     if (s.limit && *s.limit == 1)
         throw_bad_input("", "--limit", "'1': a standard error needs at least 2 documents; give N >= 2");
+}
+
+void check_eval_settings(const EvalSettings& s) {
+    check_measure_settings(s);
     const fs::path dir = data_dir_of(s);
     for (const auto& st : data::check_data(dir, data::canonical_downloads(), s.tasks)) {
         if (st.state == "missing")
