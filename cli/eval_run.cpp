@@ -14,7 +14,7 @@
 #include "cli/model_identity.hpp"
 #include "cli/model_source.hpp"
 #include "engine/error.hpp"
-#include "engine/file_lock.hpp"
+#include "engine/io/file_lock.hpp"
 #include "engine/tokenizer/gguf_keys.hpp"
 #include "results/layout.hpp"
 #include "results/merge.hpp"
@@ -276,7 +276,7 @@ CellResult run_eval_cell(LoadedModel& m, const EvalSettings& s, const std::vecto
         // Read, merge and write under the folder's lock: a second process merging into the same
         // file waits, then merges into what this one wrote.
         fs::create_directories(cell.file.parent_path().empty() ? fs::path(".") : cell.file.parent_path());
-        FileLock folder = FileLock::acquire(cell.file.parent_path().empty() ? fs::path(".") : cell.file.parent_path());
+        io::FileLock folder = io::FileLock::acquire(cell.file.parent_path().empty() ? fs::path(".") : cell.file.parent_path());
         results::Json doc = fresh;
         if (!s.overwrite && fs::is_regular_file(cell.file, ec)) {
             const results::Json existing = results::read_json_file(cell.file);

@@ -107,7 +107,7 @@ void print_status(const SweepSettings& s, const std::vector<results::SweepModel>
         std::error_code ec;
         std::string mark = "left";
         if (cell_complete(p, s)) mark = "done";
-        else if (fs::exists(p.lock, ec) && !FileLock::try_acquire(p.lock)) mark = "running";
+        else if (fs::exists(p.lock, ec) && !io::FileLock::try_acquire(p.lock)) mark = "running";
         else if (fs::exists(p.failed, ec)) mark = "failed";
         else if (fs::exists(p.checkpoint, ec)) mark = "partial";
         counts.finished += mark == "done";
