@@ -12,7 +12,8 @@ namespace pe::model {
 class Model;
 
 // How logits become log-probs (lm-eval-tasks.md §4-§5).
-//   fp32: lp = x_t - logsumexp(x) over all Vp logits; is_argmax: x_t > x_i for i < t and
+//   fp32: lp = (x_t - max) - log S over all Vp logits, S = sum exp(x - max) in fp32 as lm-eval's CPU
+//         log_softmax adds it (backend::TorchLanes, issue #15); is_argmax: x_t > x_i for i < t and
 //         x_t >= x_i for i > t (argmax with ties to the first index).
 //   fp16: as the published fp16 runs: logits rounded to fp16 first (x16), lse = logsumexp(x16) in
 //         fp32, lp = fp16_round(x16_t - lse); is_argmax over the fp16 log-probs, first index on ties.
