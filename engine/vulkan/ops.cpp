@@ -311,7 +311,8 @@ void Ops::add(Recorder& rec, const Buffer& a, const Buffer& b, Buffer& y, uint32
 
 // The tile partials, then (fp32) each slot's lane sums for unembed_logprob_lanes.
 uint64_t Ops::partial_bytes(uint32_t S, uint64_t Vp) {
-    return uint64_t(std::max<uint32_t>(S, 1)) * (ceil_div(Vp, unembed_tile.cols()) * partial_struct_bytes + lanes_bytes);
+    return uint64_t(std::max<uint32_t>(S, 1)) * (ceil_div(Vp, unembed_tile.cols()) * partial_struct_bytes + lanes_bytes) +
+           scratch_align;
 }
 
 void Ops::unembed_logprob(Recorder& rec, const Buffer& h, const DeviceWeight& out, const Buffer& slots, uint32_t S,
@@ -345,9 +346,12 @@ void Ops::unembed_logprob(Recorder& rec, const Buffer& h, const DeviceWeight& ou
     rec.barrier();
     Kernel& kl = kernel(shader_by_name("unembed_logprob_lanes_" + weight_variant(out, false)), 7, 28);
     const uint64_t parts_end = uint64_t(S) * n_tiles * partial_struct_bytes;
-    const BufferRange lanes(partials, parts_end, uint64_t(S) * lanes_bytes);
+    const BufferRange lanes(partials, ceil_div(parts_end, scratch_align) * scratch_align, uint64_t(S) * lanes_bytes);
     const BufferRange parts(partials, 0, parts_end);
-    const uint64_t lchunk = rows_per_binding(out, tile_ids, false);  // a multiple of 8: lanes start aligned
+    // At most 32 MiB of weights per binding: on lavapipe a ~100 MB storage binding read as vec4 gave this pass
+    // only ~60% of its rows (a 70m-shaped F32 output.weight); chunks stay multiples of 8, so lanes start aligned.
+    const uint64_t cap_rows = std::max<uint64_t>(tile_ids, (uint64_t(32) << 20) / out.data_row_bytes() / tile_ids * tile_ids);
+    const uint64_t lchunk = std::min(cap_rows, rows_per_binding(out, tile_ids, false));
     for (uint64_t r0 = 0; r0 < out.rows; r0 += lchunk) {
         const uint64_t n = std::min(lchunk, out.rows - r0);
         const auto [data, scales] = weight_rows(out, r0, n, false);

@@ -97,8 +97,8 @@ BOOST_AUTO_TEST_CASE(score_agrees_with_probe) {
             // Targets other than #3 are the sequence's own next ids, whose log-prob probe() reports.
             if (i != 3) {
                 const double want = *p.next_logprob;
-                if (precision == LogitPrecision::fp32)
-                    BOOST_TEST(scored[0][i].logprob == float(want), "target " << i);
+                if (precision == LogitPrecision::fp32)  // lm-eval's fp32 lane sums against probe()'s exact lse
+                    BOOST_TEST(std::abs(scored[0][i].logprob - want) <= std::abs(want) * 1e-6, "target " << i);
                 else  // fp16 rounding of the same value: 1 ulp at most
                     BOOST_TEST(std::abs(scored[0][i].logprob - want) <= std::abs(want) * 0x1p-10, "target " << i);
             }
