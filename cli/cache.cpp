@@ -11,7 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/model_source.hpp"
 #include "engine/error.hpp"
-#include "engine/file_lock.hpp"
+#include "engine/io/file_lock.hpp"
 #include "results/json.hpp"
 
 namespace pe::cli {
@@ -108,9 +108,9 @@ void add_cache(CLI::App& app) {
                 why = "not used for more than " + fmt::format("{:g}", args->older_than_days) + " days";
             if (why.empty()) continue;
             const std::string lock_path = e.gguf.string() + ".lock";
-            auto lock = FileLock::try_acquire(lock_path);
+            auto lock = io::FileLock::try_acquire(lock_path);
             if (!lock) {
-                std::printf("kept %s: in use by %s\n", e.gguf.filename().string().c_str(), lock_holder(lock_path).c_str());
+                std::printf("kept %s: in use by %s\n", e.gguf.filename().string().c_str(), io::lock_holder(lock_path).c_str());
                 continue;
             }
             std::printf("%s %s (%s, %s): %s\n", args->dry_run ? "would remove" : "removed",

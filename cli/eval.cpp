@@ -6,8 +6,8 @@
 #include <fstream>
 
 #include "cli/commands.hpp"
+#include "cli/eval_options.hpp"
 #include "cli/eval_run.hpp"
-#include "cli/whole_number.hpp"
 #include "engine/error.hpp"
 #include "results/compare.hpp"
 #include "results/layout.hpp"
@@ -20,19 +20,10 @@ namespace {
 
 struct EvalArgs {
     std::string model;
-    std::optional<std::string> step, revision, name, limit;
-    std::vector<std::string> tasks = default_task_names();
-    std::string backend = "auto";
-    std::string device;
-    uint64_t device_memory_limit = 0;
-    int threads = 0;
-    bool log_samples = false;
-    std::string data_dir;
-    std::string output = "results/json";
+    std::optional<std::string> step, revision, name;
+    EvalSettings settings;  // --tasks --limit --precision --data-dir (eval_options), and eval's own below
+    EvalBackend backend;    // --backend --device --device-memory-limit --threads (eval_options)
     std::string compare_to;
-    std::string precision = "fp16";
-    bool overwrite = false;
-    bool quiet = false;
 };
 
 // --compare-to DIR: the published file for this model and step inside DIR (or DIR/v1.1-evals).
@@ -65,27 +56,14 @@ std::vector<std::string> own_command_line() {
 }
 
 void run_eval(const EvalArgs& a) {
-    EvalSettings s;
-    s.tasks = a.tasks;
-    if (a.limit) s.limit = parse_whole_number(*a.limit, "--limit", 0, uint64_t(INT64_MAX));
-    s.precision = a.precision;
-    s.data_dir = a.data_dir;
-    s.output = a.output;
-    s.log_samples = a.log_samples;
-    s.overwrite = a.overwrite;
-    s.quiet = a.quiet;
+    const EvalSettings& s = a.settings;
     const ModelRef ref = parse_model_ref(a.model, a.step, a.revision, a.name);
     check_eval_settings(s);  // every setting before any download or conversion
 
-    EvalBackend backend;
-    backend.name = a.backend;
-    backend.options.n_threads = a.threads;
-    backend.options.device = a.device;
-    backend.options.device_memory_limit_mib = a.device_memory_limit;
-    LoadedModel model = load_model(ref, backend, a.quiet);
+    LoadedModel model = load_model(ref, a.backend, s.quiet);
     const CellResult cell = run_eval_cell(model, s, own_command_line());
 
-    if (!a.quiet) {
+    if (!s.quiet) {
         for (const auto& f : cell.samples_files) std::fprintf(stderr, "samples: %s\n", f.string().c_str());
         std::fprintf(stderr, "\n%s\nresults: %s%s\n", summary_table(cell.result, cell.timings).c_str(),
                      cell.file.string().c_str(), cell.merged ? " (merged with the tasks already there)" : "");
@@ -119,31 +97,18 @@ void add_eval(CLI::App& app) {
     cmd->add_option("--name", args->name,
                     "ORG/MODEL of a local folder or GGUF (names the result; default: from the hub cache path, "
                     "the GGUF's metadata or config.json)");
-    cmd->add_option("--tasks", args->tasks, "comma-separated tasks (default: all five)")->delimiter(',');
-    cmd->add_option("--backend", args->backend,
-                    "auto (Vulkan unless its device is a CPU renderer, then cpu), vulkan, cpu, or vulkan:portable "
-                    "(no optional device features; see `pythia-eval devices`)")
-        ->capture_default_str();
-    cmd->add_option("--device", args->device, "Vulkan device index as `pythia-eval devices` lists it");
-    cmd->add_option("--device-memory-limit", args->device_memory_limit,
-                    "MiB of device memory to use at most (batches shrink to fit; default: all)")
-        ->check(CLI::Range(uint64_t(1), uint64_t(1) << 30));
-    cmd->add_option("--threads", args->threads, "CPU backend threads (0: all)")->capture_default_str();
-    cmd->add_option("--limit", args->limit,
-                    "only the first N (shuffled) documents per task; the result is named ..._stepS.limitN.json");
-    cmd->add_flag("--log-samples", args->log_samples,
+    add_measure_options(*cmd, args->settings);
+    add_backend_options(*cmd, args->backend);
+    cmd->add_flag("--log-samples", args->settings.log_samples,
                   "also write, per task, one JSON line per document with everything its metrics come from");
-    cmd->add_option("--data-dir", args->data_dir, "dataset folder (default: the `data fetch` cache)");
-    cmd->add_option("--output", args->output,
+    cmd->add_option("--output", args->settings.output,
                     "results folder (published layout) or exactly this file when it ends in .json")
         ->capture_default_str();
     cmd->add_option("--compare-to", args->compare_to,
                     "after the run, compare with this result file, or the matching file in this folder");
-    cmd->add_option("--precision", args->precision, "fp16 (as the published runs) or fp32 logits")
-        ->capture_default_str();
-    cmd->add_flag("--overwrite", args->overwrite,
+    cmd->add_flag("--overwrite", args->settings.overwrite,
                   "replace a result file that holds another measurement (default: refuse, naming what differs)");
-    cmd->add_flag("--quiet", args->quiet, "no progress or summary on stderr");
+    cmd->add_flag("--quiet", args->settings.quiet, "no progress or summary on stderr");
     cmd->callback([args] { run_eval(*args); });
 }
 

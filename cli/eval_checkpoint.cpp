@@ -58,9 +58,9 @@ std::string checkpoint_run_key(const std::string& content_key, const std::string
 
 CheckpointStore::CheckpointStore(fs::path path, std::string run_key) : path_(std::move(path)), run_key_(std::move(run_key)) {
     fs::create_directories(path_.parent_path().empty() ? fs::path(".") : path_.parent_path());
-    lock_ = FileLock::try_acquire(path_);
+    lock_ = io::FileLock::try_acquire(path_);
     if (!lock_)
-        throw_io(path_.string(), "another eval is writing this result right now: " + lock_holder(path_) +
+        throw_io(path_.string(), "another eval is writing this result right now: " + io::lock_holder(path_) +
                                      "; wait for it to finish, or pass another --output");
     const std::string header = magic + run_key_;
     std::vector<std::string> kept;  // valid lines, in file order

@@ -9,7 +9,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "engine/file_lock.hpp"
+#include "engine/io/file_lock.hpp"
 #include "tasks/evaluator.hpp"
 
 namespace pe::cli {
@@ -44,7 +44,7 @@ private:
     void sync();
     std::filesystem::path path_;
     std::string run_key_;
-    std::optional<FileLock> lock_;
+    std::optional<io::FileLock> lock_;
     std::FILE* file_ = nullptr;
     std::unordered_map<std::string, tasks::RequestResult> entries_;
     size_t n_loaded_ = 0;

@@ -14,7 +14,7 @@
 #include "cli/model_identity.hpp"
 #include "cli/model_source.hpp"
 #include "engine/error.hpp"
-#include "engine/file_lock.hpp"
+#include "engine/io/file_lock.hpp"
 #include "engine/tokenizer/gguf_keys.hpp"
 #include "results/layout.hpp"
 #include "results/merge.hpp"
@@ -121,7 +121,7 @@ LoadedModel load_model(const ModelRef& ref, const EvalBackend& backend, bool qui
     return m;
 }
 
-void check_eval_settings(const EvalSettings& s) {
+void check_measure_settings(const EvalSettings& s) {
     parse_precision(s.precision);
     if (s.tasks.empty()) throw_bad_input("", "--tasks", "no task given; expected some of " + join(default_task_names(), ","));
     std::set<std::string> seen;
@@ -133,6 +133,10 @@ void check_eval_settings(const EvalSettings& s) {
         throw_bad_input("", "--limit", "'0': would score no document; give N >= 2, or leave --limit out to score all");
     if (s.limit && *s.limit == 1)
         throw_bad_input("", "--limit", "'1': a standard error needs at least 2 documents; give N >= 2");
+}
+
+void check_eval_settings(const EvalSettings& s) {
+    check_measure_settings(s);
     const fs::path dir = data_dir_of(s);
     for (const auto& st : data::check_data(dir, data::canonical_downloads(), s.tasks)) {
         if (st.state == "missing")
@@ -272,7 +276,7 @@ CellResult run_eval_cell(LoadedModel& m, const EvalSettings& s, const std::vecto
         // Read, merge and write under the folder's lock: a second process merging into the same
         // file waits, then merges into what this one wrote.
         fs::create_directories(cell.file.parent_path().empty() ? fs::path(".") : cell.file.parent_path());
-        FileLock folder = FileLock::acquire(cell.file.parent_path().empty() ? fs::path(".") : cell.file.parent_path());
+        io::FileLock folder = io::FileLock::acquire(cell.file.parent_path().empty() ? fs::path(".") : cell.file.parent_path());
         results::Json doc = fresh;
         if (!s.overwrite && fs::is_regular_file(cell.file, ec)) {
             const results::Json existing = results::read_json_file(cell.file);

@@ -71,9 +71,11 @@ struct EvalBackend {
 LoadedModel load_model(const ModelRef& ref, const EvalBackend& backend, bool quiet,
                        const LoadedModel* previous = nullptr);
 
-// Every check that needs no model: known tasks, none listed twice, precision, limit >= 1 and no
+// Every check that needs no model: known tasks, none listed twice, precision, limit >= 2 and no
 // larger than any listed task, the data present and pinned. Throws pe::Error (one line).
 void check_eval_settings(const EvalSettings& settings);
+// Those of them that need no data either (what a Slurm submission checks on the login node).
+void check_measure_settings(const EvalSettings& settings);
 
 // Where a cell's result goes: settings.output itself when it ends in .json, else results::result_path.
 std::filesystem::path result_file(const EvalSettings& settings, const results::ModelIdentity& identity);

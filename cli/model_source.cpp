@@ -12,7 +12,7 @@
 #include "engine/convert/checkpoint.hpp"
 #include "engine/convert/convert.hpp"
 #include "engine/error.hpp"
-#include "engine/file_lock.hpp"
+#include "engine/io/file_lock.hpp"
 #include "engine/io/atomic_file.hpp"
 #include "engine/io/cache_dir.hpp"
 #include "engine/net/digest.hpp"
@@ -112,7 +112,7 @@ std::string model_gguf(const results::ModelIdentity& id, const ModelSourceOption
     fs::create_directories(fs::path(cached).parent_path(), ec);
     if (ec) throw_io(fs::path(cached).parent_path().string(), "cannot create the cache folder: " + ec.message());
     {
-        FileLock lock = FileLock::acquire(cached + ".lock");  // a second process waits, then reuses
+        io::FileLock lock = io::FileLock::acquire(cached + ".lock");  // a second process waits, then reuses
         if (!fs::is_regular_file(cached, ec)) {
             if (!opts.quiet)
                 std::fprintf(stderr, "pythia-eval: converting %s to %s (once; later runs reuse it)\n", id.path.c_str(),

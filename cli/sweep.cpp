@@ -10,17 +10,16 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/eval_options.hpp"
 #include "cli/eval_progress.hpp"
 #include "cli/sweep_cell.hpp"
 #include "cli/sweep_report.hpp"
 #include "cli/sweep_slurm.hpp"
 #include "cli/sweep_stop.hpp"
-#include "cli/whole_number.hpp"
 #include "engine/data/fetch.hpp"
 #include "engine/error.hpp"
 #include "engine/io/atomic_file.hpp"
 #include "results/json.hpp"
-#include "tasks/task.hpp"
 
 namespace pe::cli {
 
@@ -31,17 +30,9 @@ namespace {
 struct SweepArgs {
     std::vector<std::string> models;
     std::string steps = "published";
-    std::vector<std::string> tasks = default_task_names();
-    std::string output = "results/json";
-    std::optional<size_t> limit;
-    std::string precision = "fp16";
-    std::string backend = "auto";
-    std::string device;
-    uint64_t device_memory_limit = 0;
-    int threads = 0;
-    std::string data_dir;
+    EvalSettings eval;     // --tasks --limit --precision --data-dir (eval_options), --output, --quiet
+    EvalBackend backend;   // --backend --device --device-memory-limit --threads (eval_options)
     bool keep_weights = false;
-    bool quiet = false;
     std::string shard;
     bool status = false;
     bool list = false;
@@ -66,47 +57,36 @@ std::string model_label(const results::SweepModel& m) {
 std::vector<std::string> grid_args(const SweepArgs& a, const std::vector<results::SweepModel>& models) {
     std::vector<std::string> m;
     for (const auto& x : models) m.push_back(x.is_local() ? fs::absolute(x.path).lexically_normal().string() : x.repo_id);
-    std::vector<std::string> out = {"--models", join(m), "--steps", a.steps, "--tasks", join(a.tasks),
-                                    "--output", fs::absolute(a.output).lexically_normal().string()};
-    if (!a.data_dir.empty()) out.insert(out.end(), {"--data-dir", fs::absolute(a.data_dir).lexically_normal().string()});
-    if (a.limit) out.insert(out.end(), {"--limit", std::to_string(*a.limit)});
-    if (a.precision != "fp16") out.insert(out.end(), {"--precision", a.precision});
+    const EvalSettings& e = a.eval;
+    std::vector<std::string> out = {"--models", join(m), "--steps", a.steps, "--tasks", join(e.tasks),
+                                    "--output", fs::absolute(e.output).lexically_normal().string()};
+    if (!e.data_dir.empty()) out.insert(out.end(), {"--data-dir", fs::absolute(e.data_dir).lexically_normal().string()});
+    if (e.limit) out.insert(out.end(), {"--limit", std::to_string(*e.limit)});
+    if (e.precision != "fp16") out.insert(out.end(), {"--precision", e.precision});
     return out;
 }
 
 SweepSettings settings_of(const SweepArgs& a, const std::vector<results::SweepModel>& models) {
     SweepSettings s;
-    s.eval.tasks = a.tasks;
-    s.eval.limit = a.limit;
-    s.eval.precision = a.precision;
-    s.eval.data_dir = a.data_dir;
-    s.eval.output = a.output;
-    s.eval.quiet = a.quiet;
-    s.backend.name = a.backend;
-    s.backend.options.n_threads = a.threads;
-    s.backend.options.device = a.device;
-    s.backend.options.device_memory_limit_mib = a.device_memory_limit;
+    s.eval = a.eval;
+    s.backend = a.backend;
     s.keep_weights = a.keep_weights;
     s.command_line = {"pythia-eval", "sweep"};
     for (const auto& g : grid_args(a, models)) s.command_line.push_back(g);
-    s.command_line.insert(s.command_line.end(), {"--backend", a.backend});
+    for (const auto& b : backend_args(a.backend)) s.command_line.push_back(b);
     return s;
 }
 
 void submit(const SweepArgs& a, const std::vector<results::SweepModel>& models, size_t grid_cells) {
     SlurmArrayJob job;
     job.sweep_args = grid_args(a, models);
-    job.sweep_args.insert(job.sweep_args.end(), {"--backend", a.backend});
-    if (!a.device.empty()) job.sweep_args.insert(job.sweep_args.end(), {"--device", a.device});
-    if (a.device_memory_limit)
-        job.sweep_args.insert(job.sweep_args.end(), {"--device-memory-limit", std::to_string(a.device_memory_limit)});
-    if (a.threads) job.sweep_args.insert(job.sweep_args.end(), {"--threads", std::to_string(a.threads)});
+    for (const auto& b : backend_args(a.backend)) job.sweep_args.push_back(b);
     if (a.keep_weights) job.sweep_args.push_back("--keep-weights");
     job.tasks = std::min(a.shards, grid_cells);
     job.max_running = a.max_running;
     job.sbatch_args = a.slurm_args;
     job.warning_seconds = a.slurm_warning;
-    job.output = a.output;
+    job.output = a.eval.output;
     const SlurmSubmission sub = submit_slurm_array(job);
     std::string status = "pythia-eval sweep --status";
     for (const auto& g : grid_args(a, models)) status += " " + shell_quote(g);
@@ -127,7 +107,7 @@ void print_status(const SweepSettings& s, const std::vector<results::SweepModel>
         std::error_code ec;
         std::string mark = "left";
         if (cell_complete(p, s)) mark = "done";
-        else if (fs::exists(p.lock, ec) && !FileLock::try_acquire(p.lock)) mark = "running";
+        else if (fs::exists(p.lock, ec) && !io::FileLock::try_acquire(p.lock)) mark = "running";
         else if (fs::exists(p.failed, ec)) mark = "failed";
         else if (fs::exists(p.checkpoint, ec)) mark = "partial";
         counts.finished += mark == "done";
@@ -143,9 +123,7 @@ void print_status(const SweepSettings& s, const std::vector<results::SweepModel>
 void run_sweep(const SweepArgs& a) {
     const auto models = results::parse_sweep_models(a.models);
     const auto grid = results::sweep_grid(models, results::parse_steps(a.steps));
-    for (const auto& t : a.tasks) tasks::find_task(t);
-    if (a.precision != "fp16" && a.precision != "fp32")
-        throw_bad_input("", "--precision", "'" + a.precision + "': expected fp16 (as the published runs) or fp32");
+    check_measure_settings(a.eval);
     if (a.slurm) return submit(a, models, grid.size());
 
     results::Shard shard;
@@ -178,7 +156,7 @@ void run_sweep(const SweepArgs& a) {
         else todo.push_back(i);
     }
     std::fprintf(stderr, "sweep: %zu cell(s) in %s (shard %zu/%zu of %zu), %zu already done\n", cells.size(),
-                 fs::path(a.output).string().c_str(), shard.index, shard.count, grid.size(), counts.skipped);
+                 fs::path(a.eval.output).string().c_str(), shard.index, shard.count, grid.size(), counts.skipped);
 
     SweepShared shared(settings);
     double cost_done = 0, cost_left = 0, compute_s = 0;
@@ -205,7 +183,7 @@ void run_sweep(const SweepArgs& a) {
         case CellState::failed: mark = "failed", detail = prepared.error; break;
         case CellState::ready:
             try {
-                if (!a.quiet) std::fprintf(stderr, "%s:\n", p.label.c_str());
+                if (!a.eval.quiet) std::fprintf(stderr, "%s:\n", p.label.c_str());
                 const auto cell_start = std::chrono::steady_clock::now();
                 score_cell(prepared, settings, shared);
                 wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - cell_start).count();
@@ -244,7 +222,7 @@ void run_sweep(const SweepArgs& a) {
         }
         counts.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         counts.eta_s = cost_done > 0 ? compute_s / cost_done * cost_left : -1;
-        std::fprintf(stderr, "[%s] %s  %s  %s%s%s  | %s\n", mark.c_str(), p.label.c_str(), join(a.tasks).c_str(),
+        std::fprintf(stderr, "[%s] %s  %s  %s%s%s  | %s\n", mark.c_str(), p.label.c_str(), join(a.eval.tasks).c_str(),
                      mark == "done" ? format_duration(wall).c_str() : "", detail.empty() ? "" : "  ",
                      detail.c_str(), overall_line(counts).c_str());
     }
@@ -270,21 +248,11 @@ void add_sweep(CLI::App& app) {
     cmd->add_option("--steps", a->steps,
                     "all (154), published (27), log (0,1,2,...,512), A:B:S ranges, step numbers; comma-separated")
         ->capture_default_str();
-    cmd->add_option("--tasks", a->tasks, "comma-separated tasks (default: all five)")->delimiter(',');
-    cmd->add_option("--output", a->output, "results folder (published layout)")->capture_default_str();
-    // The same whole-number rule as eval's --limit (CLI11 alone took -1, "" and 2^64 as no limit).
-    cmd->add_option_function<std::string>(
-        "--limit", [a](const std::string& text) { a->limit = parse_whole_number(text, "--limit", 0, uint64_t(INT64_MAX)); },
-        "only the first N (shuffled) documents per task");
-    cmd->add_option("--precision", a->precision, "fp16 (as the published runs) or fp32 logits")->capture_default_str();
-    cmd->add_option("--backend", a->backend, "auto (Vulkan unless its device is a CPU renderer, then cpu), vulkan, cpu, or vulkan:FEATURES")->capture_default_str();
-    cmd->add_option("--device", a->device, "Vulkan device index as `pythia-eval devices` lists it");
-    cmd->add_option("--device-memory-limit", a->device_memory_limit, "MiB of device memory to use at most")
-        ->check(CLI::Range(uint64_t(1), uint64_t(1) << 30));
-    cmd->add_option("--threads", a->threads, "CPU backend threads (0: all)")->capture_default_str();
-    cmd->add_option("--data-dir", a->data_dir, "dataset folder (default: the `data fetch` cache)");
+    add_measure_options(*cmd, a->eval);
+    cmd->add_option("--output", a->eval.output, "results folder (published layout)")->capture_default_str();
+    add_backend_options(*cmd, a->backend);
     cmd->add_flag("--keep-weights", a->keep_weights, "keep each checkpoint's download and converted GGUF");
-    cmd->add_flag("--quiet", a->quiet, "no per-task progress bars (cell lines and the summary stay)");
+    cmd->add_flag("--quiet", a->eval.quiet, "no per-task progress bars (cell lines and the summary stay)");
     cmd->add_option("--shard", a->shard, "run only part I of N of the grid, I/N (default in a Slurm array: its task)");
     cmd->add_flag("--status", a->status, "print the grid's state from the results folder; run nothing");
     cmd->add_flag("--list", a->list, "print this shard's cells (model step), one per line; run nothing");

@@ -128,7 +128,7 @@ bool cell_complete(const CellPaths& paths, const SweepSettings& s) {
 PreparedCell prepare_cell(const CellPaths& paths, const SweepSettings& s) {
     PreparedCell out;
     try {
-        out.lock = FileLock::try_acquire(paths.lock);
+        out.lock = io::FileLock::try_acquire(paths.lock);
         if (!out.lock) {
             out.state = CellState::busy;
             return out;

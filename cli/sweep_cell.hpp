@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "cli/eval_run.hpp"
-#include "engine/file_lock.hpp"
+#include "engine/io/file_lock.hpp"
 #include "results/sweep_grid.hpp"
 
 namespace pe::cli {
@@ -47,7 +47,7 @@ enum class CellState { ready, done, busy, missing, failed };
 struct PreparedCell {
     CellState state = CellState::failed;
     std::string error;             // failed / missing: one line
-    std::optional<FileLock> lock;  // ready: held until the cell is finished
+    std::optional<io::FileLock> lock;  // ready: held until the cell is finished
     results::ModelIdentity identity;
     std::string gguf;              // ready: the model to load
 };

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "engine/error.hpp"
+#include "engine/io/atomic_file.hpp"
 #include "results/gnuplot.hpp"
 
 namespace pe::results {
@@ -120,21 +121,16 @@ std::string legend_plot(const std::vector<Curve>& curves) {
 
 std::string panel_title(const Panel& p) { return p.task + ": " + p.metric; }
 
-fs::path temp_beside(const fs::path& output) {
-    return output.parent_path() / (output.filename().string() + ".tmp-" + std::to_string(::getpid()));
-}
-
 // Draws through a temporary file beside `output`, renamed into place only when gnuplot succeeded.
 template <class MakeScript>
 void draw_to(const fs::path& output, MakeScript make_script) {
-    const fs::path tmp = temp_beside(output);
+    const fs::path tmp = io::temp_path_for(output);
     std::error_code ec;
     try {
         run_gnuplot(make_script(tmp), output.string());
         if (!fs::is_regular_file(tmp) || fs::file_size(tmp, ec) == 0)
             throw_io(output.string(), "gnuplot wrote no image");
-        fs::rename(tmp, output, ec);
-        if (ec) throw_io(output.string(), "cannot rename the finished image into place: " + ec.message());
+        io::commit_file(tmp, output);
     } catch (...) {
         fs::remove(tmp, ec);
         throw;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "engine/convert/input_file.hpp"
+#include "engine/convert/json_input.hpp"
 #include "engine/error.hpp"
 #include "engine/out_of_memory.hpp"
 
@@ -88,11 +89,8 @@ double first_number(const Fields& f, std::initializer_list<std::string_view> key
 
 HfConfig parse_hf_config(std::string_view json, const std::string& file) {
     const ReadingInput reading(file);
-    simdjson::dom::parser parser;
-    simdjson::padded_string padded(json);
-    simdjson::dom::element doc;
-    if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS)
-        throw_bad_input(file, "", std::string("invalid JSON: ") + simdjson::error_message(err));
+    const JsonInput input(json, file);
+    const simdjson::dom::element doc = input.root;
     simdjson::dom::object top;
     if (doc.get_object().get(top) != simdjson::SUCCESS) throw_bad_input(file, "", "not a JSON object");
     refuse_duplicate_keys(top, file, "");

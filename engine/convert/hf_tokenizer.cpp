@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include "engine/convert/input_file.hpp"
+#include "engine/convert/json_input.hpp"
 #include "engine/error.hpp"
 #include "engine/gguf/writer.hpp"
 #include "engine/out_of_memory.hpp"
@@ -34,11 +35,8 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
 
 GgufVocab parse_hf_tokenizer(std::string_view json, uint32_t n_vocab, const std::string& file) {
     const ReadingInput reading(file);
-    simdjson::dom::parser parser;
-    simdjson::padded_string padded(json);
-    simdjson::dom::element doc;
-    if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS)
-        throw_bad_input(file, "", std::string("invalid JSON: ") + simdjson::error_message(err));
+    const JsonInput input(json, file);
+    const simdjson::dom::element doc = input.root;
     std::string_view model_type;
     if (doc["model"]["type"].get_string().get(model_type) != simdjson::SUCCESS || model_type != "BPE")
         throw_unsupported(file, "model.type", "expected \"BPE\" (GPT-NeoX byte-level BPE)");

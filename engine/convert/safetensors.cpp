@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "engine/convert/input_file.hpp"
+#include "engine/convert/json_input.hpp"
 #include "engine/error.hpp"
 #include "engine/out_of_memory.hpp"
 
@@ -120,11 +121,8 @@ std::vector<SourceTensor> parse_safetensors_header(std::string_view json, uint64
                                                    const std::string& file) {
     const uint64_t data_start = 8 + uint64_t(json.size());
     if (data_start > file_bytes) throw_bad_input(file, "header", "longer than the file", 0);
-    simdjson::dom::parser parser;
-    simdjson::padded_string padded(json);
-    simdjson::dom::element doc;
-    if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS)
-        throw_bad_input(file, "header", std::string("invalid JSON: ") + simdjson::error_message(err), 8);
+    const JsonInput input(json, file, "header", 8);
+    const simdjson::dom::element doc = input.root;
     simdjson::dom::object top;
     if (doc.get_object().get(top) != simdjson::SUCCESS)
         throw_bad_input(file, "header", "not a JSON object", 8);

@@ -215,8 +215,7 @@ void RepoCache::link_snapshot_file(const std::string& commit, const std::string&
     target /= "blobs";
     target /= etag;
     std::error_code ec;
-    fs::path tmp = link;
-    tmp += ".tmp-" + std::to_string(::getpid());
+    const fs::path tmp = io::temp_path_for(link);
     fs::remove(tmp, ec);
     fs::create_symlink(target, tmp, ec);
     if (!ec) fs::rename(tmp, link, ec);

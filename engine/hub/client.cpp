@@ -11,7 +11,7 @@
 #include <set>
 
 #include "engine/error.hpp"
-#include "engine/file_lock.hpp"
+#include "engine/io/file_lock.hpp"
 #include "engine/net/digest.hpp"
 #include "engine/net/http.hpp"
 #include "engine/out_of_memory.hpp"
@@ -214,8 +214,8 @@ Snapshot fetch_checkpoint(const HubSettings& s, const std::string& repo_id, cons
         fs::path blob = cache.blob_path(meta.etag);
         // Processes sharing the cache (sweep array tasks) download a blob one at a time, under
         // huggingface_hub's own lock file, and a waiter then finds the blob there.
-        std::optional<FileLock> lock;
-        if (!fs::is_regular_file(blob)) lock = FileLock::acquire(cache.lock_path(meta.etag));
+        std::optional<io::FileLock> lock;
+        if (!fs::is_regular_file(blob)) lock = io::FileLock::acquire(cache.lock_path(meta.etag));
         if (!fs::is_regular_file(blob)) {
             net::DownloadOptions d;
             d.request = request_options(s, 0);

@@ -21,12 +21,6 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
-fs::path temp_path_for(const fs::path& path) {
-    fs::path temp = path;
-    temp += ".tmp-" + std::to_string(::getpid());
-    return temp;
-}
-
 // Each step: "" on success, else what went wrong (for a message naming the destination).
 std::string create_parents(const fs::path& path) {
     if (!path.has_parent_path()) return "";
@@ -58,6 +52,12 @@ void remove_quietly(const fs::path& p) {
 }
 
 }  // namespace
+
+fs::path temp_path_for(const fs::path& path) {
+    fs::path temp = path;
+    temp += ".tmp-" + std::to_string(::getpid());
+    return temp;
+}
 
 AtomicFile::AtomicFile(fs::path path) : path_(std::move(path)), temp_(temp_path_for(path_)) {
     out_ = std::fopen(temp_.c_str(), "wb");

@@ -11,6 +11,10 @@
 
 namespace pe::io {
 
+// "<path>.tmp-<pid>": the one name of a temporary beside its destination (what AtomicFile writes,
+// and what a writer that is not this process - gnuplot, a symlink - is pointed at before a rename).
+std::filesystem::path temp_path_for(const std::filesystem::path& path);
+
 // A file being written. commit() makes it durable and moves it into place; destroyed before
 // commit(), it removes its temporary, so an interrupted write leaves nothing behind.
 class AtomicFile {

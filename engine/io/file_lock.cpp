@@ -1,6 +1,6 @@
 // FileLock (file_lock.hpp): flock on an fd opened without truncating, so locking never changes
 // the file; the holder is looked up by device and inode in /proc/locks.
-#include "engine/file_lock.hpp"
+#include "engine/io/file_lock.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -15,7 +15,7 @@
 
 #include "engine/error.hpp"
 
-namespace pe {
+namespace pe::io {
 
 namespace fs = std::filesystem;
 
@@ -97,4 +97,4 @@ std::string lock_holder(const fs::path& path) {
     return "another process";
 }
 
-}  // namespace pe
+}  // namespace pe::io

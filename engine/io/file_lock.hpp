@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-namespace pe {
+namespace pe::io {
 
 class FileLock {
 public:
@@ -36,4 +36,4 @@ private:
 // /proc/locks; "another process" when that cannot be told.
 std::string lock_holder(const std::filesystem::path& path);
 
-}  // namespace pe
+}  // namespace pe::io
