@@ -12,9 +12,9 @@
 #include "engine/convert/checkpoint.hpp"
 #include "engine/convert/convert.hpp"
 #include "engine/error.hpp"
-#include "engine/io/file_lock.hpp"
 #include "engine/io/atomic_file.hpp"
 #include "engine/io/cache_dir.hpp"
+#include "engine/io/file_lock.hpp"
 #include "engine/net/digest.hpp"
 #include "results/provenance.hpp"
 
@@ -114,6 +114,7 @@ std::string model_gguf(const results::ModelIdentity& id, const ModelSourceOption
     {
         io::FileLock lock = io::FileLock::acquire(cached + ".lock");  // a second process waits, then reuses
         if (!fs::is_regular_file(cached, ec)) {
+            io::remove_stale_temporaries(cached);  // a conversion killed earlier; every converter holds this lock
             if (!opts.quiet)
                 std::fprintf(stderr, "pythia-eval: converting %s to %s (once; later runs reuse it)\n", id.path.c_str(),
                              cached.c_str());

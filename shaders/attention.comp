@@ -5,13 +5,13 @@
 // b0 qkv (T, 3C) f32, after qkv_rotary | b1 blocks (n_blocks) {r0, nq, a0, na, b0, pos0, -, -} u32:
 //   queries are rows r0 .. r0+nq-1 at positions pos0 .. pos0+nq-1; key position j < na is row a0 + j
 //   (a shared prefix), else row b0 + j - na (the sequence's own rows) | b2 out (T, C) f32
-// spec: D4 = D/4, QB | push: C, scale | grid: (n_blocks, H) workgroups of LANES = 8
-// Lane l takes keys l, l+8, ... with its own running max, sum and output (fp32); the lanes are
+// spec: D4 = D/4, QB, LANES | push: C, scale | grid: (n_blocks, H) workgroups of LANES
+// Lane l takes keys l, l+LANES, ... with its own running max, sum and output (fp32); the lanes are
 // merged through shared memory at the end. | reference: cpu::attention
-layout(local_size_x = 8) in;
 layout(constant_id = 0) const uint D4 = 16;
 layout(constant_id = 1) const uint QB = 8;
-const uint LANES = 8;
+layout(constant_id = 2) const uint LANES = 1;  // set by ops.cpp
+layout(local_size_x_id = 2) in;
 const float neg_big = -3.0e38;
 
 layout(std430, binding = 0) readonly buffer QkvBuf { vec4 qkv[]; };

@@ -2,8 +2,9 @@
 // gelu_erf: y = 0.5 * x * (1 + erf(x / sqrt(2))) = 0.5 * x * erfc(-x / sqrt(2)), exact erf GELU (no tanh form),
 // in place. erfc from Numerical Recipes' Chebyshev fit (fractional error < 1.2e-7 for every argument),
 // so both tails keep full relative precision.
-// b0 x (n) f32 in/out | push: n | grid: ceil(n / 256) workgroups of 256 | reference: cpu::gelu_erf
-layout(local_size_x = 256) in;
+// b0 x (n) f32 in/out | push: n | spec: LANES | grid: ceil(n / LANES) workgroups of LANES | reference: cpu::gelu_erf
+layout(constant_id = 0) const uint LANES = 1;  // invocations per workgroup, set by engine/vulkan/ops.cpp
+layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) buffer XBuf { float x[]; };
 layout(push_constant) uniform Push { uint n; } p;
 

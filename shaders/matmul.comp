@@ -1,8 +1,8 @@
 #version 450
 // matmul: y[m][y_col + n] = sum_k x[m][k] * w[n][k] (+ bias[n]), fp32 accumulation
 // b0 x (M, K) f32 | b1 w (N, K) WTYPE | b2 w scales (Q8_0 only) | b3 bias (N) f32 | b4 y (M, ldy) f32 out
-// push: M, N, K4 = K/4, ldy, y_col, has_bias | grid: (ceil(M / BM), ceil(N / (64*TN))); 64 invocations,
-// invocation i the BM x TN block of rows m0 .. m0+BM-1, columns n0 + TN*i .. | reference: cpu::matmul
+// spec: BM, TN, LANES | push: M, N, K4 = K/4, ldy, y_col, has_bias | grid: (ceil(M / BM), ceil(N / (LANES*TN)));
+// LANES invocations, invocation i the BM x TN block of rows m0 .. m0+BM-1, columns n0 + TN*i .. | reference: cpu::matmul
 // Each invocation sums its dot products over all of K in order (no cross-invocation reduction, so no
 // shared memory or barrier: lavapipe runs shared-memory accesses lane by lane). Each loaded x is used
 // TN times and each w BM times. The row blocks are the grid's fast axis so that consecutive workgroups
@@ -15,8 +15,11 @@
 #define W_SCALE_BINDING 2
 #include "weights.glsl"
 
-const uint BM = 32, TN = 4;
-layout(local_size_x = 64) in;
+// Tile (constant_id; engine/vulkan/ops.cpp's tile table sets them, the defaults here are placeholders)
+layout(constant_id = 0) const uint BM = 1;     // rows per workgroup
+layout(constant_id = 1) const uint TN = 1;     // columns per invocation
+layout(constant_id = 2) const uint LANES = 1;  // invocations per workgroup
+layout(local_size_x_id = 2) in;
 layout(std430, binding = 3) readonly buffer BiasBuf { float bias[]; };
 layout(std430, binding = 4) writeonly buffer YBuf { float y[]; };
 layout(push_constant) uniform Push { uint M, N, K4, ldy, y_col, has_bias; } p;
@@ -31,7 +34,7 @@ vec4 load_x4(uint i) { return x_data[i]; }
 
 void main() {
     const uint m0 = gl_WorkGroupID.x * BM;
-    const uint n0 = (gl_WorkGroupID.y * 64 + gl_LocalInvocationID.x) * TN;
+    const uint n0 = (gl_WorkGroupID.y * LANES + gl_LocalInvocationID.x) * TN;
     if (n0 >= p.N) return;
     uint xrow[BM], wrow[TN];
     [[unroll]] for (uint i = 0; i < BM; ++i) xrow[i] = min(m0 + i, p.M - 1) * p.K4;

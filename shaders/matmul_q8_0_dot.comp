@@ -6,8 +6,8 @@
 // GL_EXT_spirv_intrinsics), the blocks in fp32. Used only with KernelFeatures::intdot.
 // b0 qx (M, K/4) u32 | b1 dx (M, K/32) f32 | b2 qw (N, K/4) u32 rows of the weight | b3 dw f16 pairs, one per
 // 32 weights | b4 bias (N) f32 | b5 y (M, ldy) f32 out
-// push: M, N, K4 = K/4, ldy, y_col, has_bias | grid: (ceil(M / BM), ceil(N / (64*TN))); 64 invocations,
-// invocation i the BM x TN block of rows m0 .., columns n0 + TN*i .. (as matmul.comp)
+// spec: BM, TN, LANES | push: M, N, K4 = K/4, ldy, y_col, has_bias | grid: (ceil(M / BM), ceil(N / (LANES*TN)));
+// LANES invocations, invocation i the BM x TN block of rows m0 .., columns n0 + TN*i .. (as matmul.comp)
 // | reference: the Q8_0 x Q8_0 dot in tests/vulkan/intdot_test.cpp
 #extension GL_EXT_control_flow_attributes : require
 #extension GL_EXT_spirv_intrinsics : require
@@ -16,8 +16,11 @@ spirv_instruction(extensions = ["SPV_KHR_integer_dot_product"], capabilities = [
 int dot4x8(uint a, uint b, spirv_literal int packed_vector_format);  // OpSDot, format 0: 4 x int8 packed
 const int packed_4x8 = 0;
 
-const uint BM = 16, TN = 4;
-layout(local_size_x = 64) in;
+// Tile (constant_id; engine/vulkan/ops.cpp's tile table sets them, the defaults here are placeholders)
+layout(constant_id = 0) const uint BM = 1;     // rows per workgroup
+layout(constant_id = 1) const uint TN = 1;     // columns per invocation
+layout(constant_id = 2) const uint LANES = 1;  // invocations per workgroup
+layout(local_size_x_id = 2) in;
 layout(std430, binding = 0) readonly buffer QxBuf { uint qx[]; };
 layout(std430, binding = 1) readonly buffer DxBuf { float dx[]; };
 layout(std430, binding = 2) readonly buffer QwBuf { uint qw[]; };
@@ -28,7 +31,7 @@ layout(push_constant) uniform Push { uint M, N, K4, ldy, y_col, has_bias; } p;
 
 void main() {
     const uint m0 = gl_WorkGroupID.x * BM;
-    const uint n0 = (gl_WorkGroupID.y * 64 + gl_LocalInvocationID.x) * TN;
+    const uint n0 = (gl_WorkGroupID.y * LANES + gl_LocalInvocationID.x) * TN;
     if (n0 >= p.N) return;
     const uint KB = p.K4 / 8;
     uint xrow[BM], wrow[TN];

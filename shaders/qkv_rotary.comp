@@ -5,8 +5,9 @@
 // b0 qkv (T, 3C) f32 in/out, blocks [Q | K | V], head h at [h*D, (h+1)*D) of each (bias already added
 // by matmul) | b1 pos (T) u32 | b2 rope (n_ctx, R/2) vec2 (cos th, sin th), from the host in fp32 as
 // HF and cpu::qkv_rotary compute them, so every driver uses the same angles
-// push: T, C, D, R | grid: (ceil(2H * R/2 / 64), T), one invocation per rotated pair | reference: cpu::qkv_rotary
-layout(local_size_x = 64) in;
+// push: T, C, D, R | spec: LANES | grid: (ceil(2H * R/2 / LANES), T), one invocation per rotated pair | reference: cpu::qkv_rotary
+layout(constant_id = 0) const uint LANES = 1;  // invocations per workgroup, set by engine/vulkan/ops.cpp
+layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) buffer QkvBuf { float qkv[]; };
 layout(std430, binding = 1) readonly buffer PosBuf { uint pos[]; };
 layout(std430, binding = 2) readonly buffer RopeBuf { vec2 rope[]; };

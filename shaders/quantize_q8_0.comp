@@ -3,11 +3,12 @@
 // reference): d = max|x| / 127, q = round half away from zero of x * (1/d), d kept as the f16 the
 // block stores. For matmul_q8_0_dot (KernelFeatures::intdot), which multiplies these by Q8_0 weights.
 // b0 x (T, K) f32 | b1 q (T, K/4) u32, four int8 per uint, element 4i+j in byte j | b2 d (T, K/32) f32
-// push: T, KB = K/32 | grid: (ceil(KB / 64), T), one invocation per block | reference: model::quantize_row
+// push: T, KB = K/32 | spec: LANES | grid: (ceil(KB / LANES), T), one invocation per block | reference: model::quantize_row
 #extension GL_GOOGLE_include_directive : require
 #include "fp16.glsl"
 
-layout(local_size_x = 64) in;
+layout(constant_id = 0) const uint LANES = 1;  // invocations per workgroup, set by engine/vulkan/ops.cpp
+layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) readonly buffer XBuf { vec4 x[]; };
 layout(std430, binding = 1) writeonly buffer QBuf { uint q[]; };
 layout(std430, binding = 2) writeonly buffer DBuf { float d[]; };

@@ -1,18 +1,19 @@
 #version 450
 // unembed_logprob_partial: for each scored slot s (a row of the final-normed hidden states and a
-// target id) and each vocab tile of VT = 64*TN ids: logits x = h[row] . w_out[v] (fp32; with fp16
+// target id) and each vocab tile of VT = LANES*TN ids: logits x = h[row] . w_out[v] (fp32; with fp16
 // precision rounded to fp16 first, backend.hpp), and the tile's max, first argmax, second-largest
 // value, sum exp(x - max), and x[target] when the target lies in the tile. No logit leaves the device.
 // b0 h (T, C) f32 | b1 w_out rows [v0, v0 + nv) of (Vp, C) WTYPE | b2 scales (Q8_0) | b3 slots (S) {row, target} u32 |
 // b4 partials (S, n_tiles) {max, sumexp, argmax, second, target_logit, -, -, -} out
-// push: S, K4 = C/4, v0, nv, tile0, n_tiles, fp16 | grid: (ceil(S / BM), ceil(nv / VT)), 64 invocations:
+// spec: BM (<= LANES), TN, LANES | push: S, K4 = C/4, v0, nv, tile0, n_tiles, fp16 | grid: (ceil(S / BM), ceil(nv / VT)),
+// LANES invocations:
 // invocation i sums the BM x TN logits of ids TN*i .. over all of C (slot rows are the same texels for all
 // invocations, which lavapipe fetches cheaply), through shared memory to invocations < BM, one per slot.
 // Slot blocks are the grid's fast axis: consecutive workgroups reuse one vocab tile's weights while cached.
 // PE_SUBGROUP (KernelFeatures::subgroups): every invocation folds its own TN logits per slot, subgroup
 // max/min/add combine the lanes, and invocations < BM merge one shared entry per subgroup, instead of
-// BM invocations walking the tile's 256 logits alone while the rest wait (the host selects it only
-// for subgroups of at least 4 invocations, so at most MAX_SG entries per slot).
+// BM invocations walking the tile's VT logits alone while the rest wait (the host selects it only
+// for subgroups of at least 4 invocations, so at most MAX_SG = LANES/4 entries per slot).
 // | reference: cpu::unembed_logprob (whose second pass is unembed_logprob_reduce)
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
@@ -32,20 +33,24 @@ layout(std430, binding = X_BINDING) readonly buffer XBuf { vec4 x_data[]; };
 vec4 load_x4(uint i) { return x_data[i]; }
 #endif
 
-const uint BM = 16, TN = 4, VT = 64 * TN;
+// Tile (constant_id; engine/vulkan/ops.cpp's tile table sets them, the defaults here are placeholders)
+layout(constant_id = 0) const uint BM = 1;     // rows per workgroup
+layout(constant_id = 1) const uint TN = 1;     // columns per invocation
+layout(constant_id = 2) const uint LANES = 1;  // invocations per workgroup
+layout(local_size_x_id = 2) in;
+const uint VT = LANES * TN;
 const float neg_big = -3.0e38;
-layout(local_size_x = 64) in;
 layout(std430, binding = 3) readonly buffer SlotBuf { uvec2 slots[]; };
 struct Partial { float m; float s; uint arg; float second; float target; uint pad0, pad1, pad2; };
 layout(std430, binding = 4) writeonly buffer PartBuf { Partial parts[]; };
 layout(push_constant) uniform Push { uint S, K4, v0, nv, tile0, n_tiles, fp16; } p;
 
 #ifdef PE_SUBGROUP
-const uint MAX_SG = 16;
+const uint MAX_SG = LANES / 4;
 shared float sh_m[BM * MAX_SG], sh_s[BM * MAX_SG], sh_second[BM * MAX_SG], sh_target[BM * MAX_SG];
 shared uint sh_arg[BM * MAX_SG];
 #else
-shared float logits[BM * VT];  // 16 KB
+shared float logits[BM * VT];  // 16 KB at 16 x 256
 #endif
 
 // Adds (x, id) to a running (max, sum exp(x - max), first argmax, second-largest) in id order.

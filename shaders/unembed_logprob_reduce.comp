@@ -8,11 +8,12 @@
 //         decides from the full logits, as cpu::unembed_logprob does)
 // b0 partials (S, n_tiles) as unembed_logprob_partial | b1 slots (S) {row, target} u32 |
 // b2 out (S) {logprob, is_argmax, ambiguous, lse} | push: S, n_tiles, tile_ids, fp16
-// grid: ceil(S / 64) workgroups of 64, one invocation per slot | reference: cpu::unembed_logprob
+// spec: LANES | grid: ceil(S / LANES) workgroups of LANES, one invocation per slot | reference: cpu::unembed_logprob
 #extension GL_GOOGLE_include_directive : require
 #include "fp16.glsl"
 
-layout(local_size_x = 64) in;
+layout(constant_id = 0) const uint LANES = 1;  // invocations per workgroup, set by engine/vulkan/ops.cpp
+layout(local_size_x_id = 0) in;
 const float neg_big = -3.0e38;
 struct Partial { float m; float s; uint arg; float second; float target; uint pad0, pad1, pad2; };
 layout(std430, binding = 0) readonly buffer PartBuf { Partial parts[]; };

@@ -59,6 +59,14 @@ fs::path temp_path_for(const fs::path& path) {
     return temp;
 }
 
+void remove_stale_temporaries(const fs::path& path) {
+    const std::string prefix = path.filename().string() + ".tmp-";
+    const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().filename().string().starts_with(prefix)) fs::remove(it->path(), ec);
+}
+
 AtomicFile::AtomicFile(fs::path path) : path_(std::move(path)), temp_(temp_path_for(path_)) {
     out_ = std::fopen(temp_.c_str(), "wb");
     if (!out_) throw_io(path_.string(), "cannot create " + temp_.string() + ": " + errno_text());

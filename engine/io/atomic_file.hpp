@@ -15,6 +15,11 @@ namespace pe::io {
 // and what a writer that is not this process - gnuplot, a symlink - is pointed at before a rename).
 std::filesystem::path temp_path_for(const std::filesystem::path& path);
 
+// Removes every "<path>.tmp-*" beside `path`: what writers killed mid-write (SIGKILL, a power cut)
+// left. Only for a caller holding the lock that every writer of `path` takes, so that none of those
+// temporaries can belong to a live writer, on this machine or another sharing the folder.
+void remove_stale_temporaries(const std::filesystem::path& path);
+
 // A file being written. commit() makes it durable and moves it into place; destroyed before
 // commit(), it removes its temporary, so an interrupted write leaves nothing behind.
 class AtomicFile {

@@ -310,25 +310,32 @@ Device::Device(Device&&) noexcept = default;
 Device& Device::operator=(Device&&) noexcept = default;
 Device::~Device() = default;
 
-Device Device::open(const DeviceOptions& options) {
-    auto s = std::make_unique<State>();
-    s->echo = env_flag("PE_VULKAN_VALIDATION");
-    s->validation = options.validation || s->echo;
-    s->instance = create_instance(s.get(), s->validation);
-    if (s->validation) {
-        auto mi = messenger_info(s.get());
-        check(vkCreateDebugUtilsMessengerEXT(s->instance, &mi, nullptr, &s->messenger), "vkCreateDebugUtilsMessengerEXT");
+namespace {
+
+// Phase 1: the instance, and the messenger that records validation messages in the state.
+void open_instance(Device::State& s, bool validation) {
+    s.echo = env_flag("PE_VULKAN_VALIDATION");
+    s.validation = validation || s.echo;
+    s.instance = create_instance(&s, s.validation);
+    if (s.validation) {
+        auto mi = messenger_info(&s);
+        check(vkCreateDebugUtilsMessengerEXT(s.instance, &mi, nullptr, &s.messenger), "vkCreateDebugUtilsMessengerEXT");
     }
-    const auto pds = physical_devices(s->instance);
+}
+
+// Phase 2: the physical device: the one `index` names, else the first usable one of the most
+// preferred type (discrete, integrated, virtual, cpu); its properties, memory types and compute queue family.
+void pick_physical_device(Device::State& s, std::optional<uint32_t> index) {
+    const auto pds = physical_devices(s.instance);
     if (pds.empty()) device_error("device", "no Vulkan device found (see `pythia-eval devices`; use --backend cpu)");
     std::vector<DeviceInfo> infos;
     for (uint32_t i = 0; i < pds.size(); ++i) infos.push_back(describe(pds[i], i));
     uint32_t pick = 0;
-    if (options.index) {
-        if (*options.index >= pds.size())
-            device_error("--device", fmt::format("no device {}; there are {} (see `pythia-eval devices`)",
-                                                 *options.index, pds.size()));
-        pick = *options.index;
+    if (index) {
+        if (*index >= pds.size())
+            device_error("--device", fmt::format("no device {}; there are {} (see `pythia-eval devices`)", *index,
+                                                 pds.size()));
+        pick = *index;
         if (!infos[pick].usable)
             device_error("--device", fmt::format("device {} ({}) lacks Vulkan 1.2 or a compute queue", pick, infos[pick].name));
     } else {
@@ -340,66 +347,89 @@ Device Device::open(const DeviceOptions& options) {
         if (!best) device_error("device", "no Vulkan 1.2 device with a compute queue (see `pythia-eval devices`)");
         pick = *best;
     }
-    s->physical = pds[pick];
-    s->info = infos[pick];
-    vkGetPhysicalDeviceProperties(s->physical, &s->props);
-    vkGetPhysicalDeviceMemoryProperties(s->physical, &s->memory);
-    s->family = *compute_queue_family(s->physical);
+    s.physical = pds[pick];
+    s.info = infos[pick];
+    vkGetPhysicalDeviceProperties(s.physical, &s.props);
+    vkGetPhysicalDeviceMemoryProperties(s.physical, &s.memory);
+    s.family = *compute_queue_family(s.physical);
+}
 
+// Phase 3: the logical device with one compute queue, and the kernel features both allowed and
+// supported enabled on it.
+void create_logical_device(Device::State& s, const KernelFeatures& allowed) {
     const float priority = 1.0f;
     auto qi = vk_struct<VkDeviceQueueCreateInfo>(VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO);
-    qi.queueFamilyIndex = s->family;
+    qi.queueFamilyIndex = s.family;
     qi.queueCount = 1;
     qi.pQueuePriorities = &priority;
     std::vector<const char*> exts;
-    if (has_extension(device_extensions(s->physical), "VK_KHR_portability_subset"))
+    if (has_extension(device_extensions(s.physical), "VK_KHR_portability_subset"))
         exts.push_back("VK_KHR_portability_subset");
-    s->features = options.features & s->info.supported();
-    s->memory_limit = options.memory_limit_bytes;
+    s.features = allowed & s.info.supported();
     auto dot = vk_struct<VkPhysicalDeviceShaderIntegerDotProductFeatures>(
         VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES);
     dot.shaderIntegerDotProduct = VK_TRUE;
     auto f11 = vk_struct<VkPhysicalDeviceVulkan11Features>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES,
-                                                           s->features.intdot ? &dot : nullptr);
-    f11.storageBuffer16BitAccess = s->features.storage16 ? VK_TRUE : VK_FALSE;
-    if (s->features.intdot) exts.push_back(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
+                                                           s.features.intdot ? &dot : nullptr);
+    f11.storageBuffer16BitAccess = s.features.storage16 ? VK_TRUE : VK_FALSE;
+    if (s.features.intdot) exts.push_back(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
     auto di = vk_struct<VkDeviceCreateInfo>(VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, &f11);
     di.queueCreateInfoCount = 1;
     di.pQueueCreateInfos = &qi;
     di.enabledExtensionCount = uint32_t(exts.size());
     di.ppEnabledExtensionNames = exts.data();
-    check(vkCreateDevice(s->physical, &di, nullptr, &s->device), "vkCreateDevice");
-    vkGetDeviceQueue(s->device, s->family, 0, &s->queue);
+    check(vkCreateDevice(s.physical, &di, nullptr, &s.device), "vkCreateDevice");
+    vkGetDeviceQueue(s.device, s.family, 0, &s.queue);
+}
 
+// Phase 4: the pipeline cache, seeded from $XDG_CACHE_HOME/pythia-eval/pipelines-<vendor>-<device>-<uuid>.bin
+// when `from_disk` (and saved there when the device closes).
+void create_pipeline_cache(Device::State& s, bool from_disk) {
     std::vector<char> cache_data;
-    if (const auto cache_dir = io::pythia_cache_dir(""); options.pipeline_cache && cache_dir) {
+    if (const auto cache_dir = io::pythia_cache_dir(""); from_disk && cache_dir) {
         std::string uuid;
-        for (uint8_t b : s->props.pipelineCacheUUID) uuid += fmt::format("{:02x}", b);
-        s->cache_path = *cache_dir / fmt::format("pipelines-{:04x}-{:04x}-{}.bin", s->props.vendorID,
-                                                  s->props.deviceID, uuid);
-        std::ifstream in(s->cache_path, std::ios::binary);
+        for (uint8_t b : s.props.pipelineCacheUUID) uuid += fmt::format("{:02x}", b);
+        s.cache_path = *cache_dir / fmt::format("pipelines-{:04x}-{:04x}-{}.bin", s.props.vendorID,
+                                                 s.props.deviceID, uuid);
+        std::ifstream in(s.cache_path, std::ios::binary);
         if (in) cache_data.assign(std::istreambuf_iterator<char>(in), {});
     }
     auto pci = vk_struct<VkPipelineCacheCreateInfo>(VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO);
     pci.initialDataSize = cache_data.size();
     pci.pInitialData = cache_data.empty() ? nullptr : cache_data.data();
-    if (vkCreatePipelineCache(s->device, &pci, nullptr, &s->cache) != VK_SUCCESS) {
+    if (vkCreatePipelineCache(s.device, &pci, nullptr, &s.cache) != VK_SUCCESS) {
         pci.initialDataSize = 0;  // a corrupt cache file is ignored: the driver rebuilds it
         pci.pInitialData = nullptr;
-        check(vkCreatePipelineCache(s->device, &pci, nullptr, &s->cache), "vkCreatePipelineCache");
+        check(vkCreatePipelineCache(s.device, &pci, nullptr, &s.cache), "vkCreatePipelineCache");
     }
+}
 
+// Phase 5: the command pool, buffer and fence of run_once (uploads, downloads).
+void create_run_once_objects(Device::State& s) {
     auto cpi = vk_struct<VkCommandPoolCreateInfo>(VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO);
     cpi.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
-    cpi.queueFamilyIndex = s->family;
-    check(vkCreateCommandPool(s->device, &cpi, nullptr, &s->pool), "vkCreateCommandPool");
+    cpi.queueFamilyIndex = s.family;
+    check(vkCreateCommandPool(s.device, &cpi, nullptr, &s.pool), "vkCreateCommandPool");
     auto ai = vk_struct<VkCommandBufferAllocateInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO);
-    ai.commandPool = s->pool;
+    ai.commandPool = s.pool;
     ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
     ai.commandBufferCount = 1;
-    check(vkAllocateCommandBuffers(s->device, &ai, &s->once_cmd), "vkAllocateCommandBuffers");
+    check(vkAllocateCommandBuffers(s.device, &ai, &s.once_cmd), "vkAllocateCommandBuffers");
     auto fi = vk_struct<VkFenceCreateInfo>(VK_STRUCTURE_TYPE_FENCE_CREATE_INFO);
-    check(vkCreateFence(s->device, &fi, nullptr, &s->fence), "vkCreateFence");
+    check(vkCreateFence(s.device, &fi, nullptr, &s.fence), "vkCreateFence");
+}
+
+}  // namespace
+
+// Each phase leaves what it made in the state, whose destructor releases it if a later phase throws.
+Device Device::open(const DeviceOptions& options) {
+    auto s = std::make_unique<State>();
+    open_instance(*s, options.validation);
+    pick_physical_device(*s, options.index);
+    create_logical_device(*s, options.features);
+    s->memory_limit = options.memory_limit_bytes;
+    create_pipeline_cache(*s, options.pipeline_cache);
+    create_run_once_objects(*s);
     return Device(std::move(s));
 }
 

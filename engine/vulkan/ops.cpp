@@ -1,5 +1,5 @@
 // Vulkan ops: weight upload (Q8_0 split into quants and scales), and one recording function per op
-// (shaders/<op>.comp), with the tile sizes those shaders are written for.
+// (shaders/<op>.comp), with the tile and workgroup sizes those shaders are specialized to.
 #include "engine/vulkan/ops.hpp"
 
 #include <algorithm>
@@ -14,12 +14,30 @@ namespace pe::vulkan {
 
 namespace {
 
-// Tile shapes fixed in the shaders (matmul.comp, unembed_logprob_partial.comp, attention.comp).
-constexpr uint32_t matmul_rows = 32, matmul_cols = 256;
-constexpr uint32_t intdot_rows = 16;  // matmul_q8_0_dot.comp's BM
-constexpr uint64_t scratch_align = 256;  // >= every device's minStorageBufferOffsetAlignment
-constexpr uint32_t unembed_rows = 16, unembed_tile_ids = 256;
+// The tile and workgroup sizes of the kernels, written here only: each reaches its shader as
+// specialization constants (the shader declares them with layout(constant_id = N), the workgroup
+// width also as local_size_x_id), and the dispatch arithmetic below reads the same values.
+
+// A tiled kernel's workgroup: `lanes` invocations, each `cols_per_lane` output columns (weight rows) of
+// `rows` rows; constant_id 0 BM = rows, 1 TN = cols_per_lane, 2 LANES = lanes.
+struct Tile {
+    uint32_t rows, cols_per_lane, lanes;
+    constexpr uint32_t cols() const { return cols_per_lane * lanes; }
+    std::vector<uint32_t> spec() const { return {rows, cols_per_lane, lanes}; }
+};
+constexpr Tile matmul_tile{32, 4, 64};   // matmul.comp
+constexpr Tile intdot_tile{16, 4, 64};   // matmul_q8_0_dot.comp
+// unembed_logprob_partial.comp: rows (slots) <= lanes, one merging invocation per slot; lanes / 4
+// shared entries per slot for subgroups of at least 4 (DeviceInfo::subgroup_arithmetic).
+constexpr Tile unembed_tile{16, 4, 64};
+// attention.comp's constant_id 2: lanes per workgroup (its 0 and 1 are D/4 and attention_block_rows).
 constexpr uint32_t attention_lanes = 8;
+// Workgroup widths (constant_id 0) of the one-invocation-per-element kernels.
+constexpr uint32_t elementwise_lanes = 256;  // gelu_erf.comp, add.comp
+constexpr uint32_t row_lanes = 64;           // embed.comp, qkv_rotary.comp, quantize_q8_0.comp
+constexpr uint32_t reduce_lanes = 64;        // unembed_logprob_reduce.comp, one invocation per slot
+
+constexpr uint64_t scratch_align = 256;  // >= every device's minStorageBufferOffsetAlignment
 constexpr uint32_t partial_struct_bytes = 32;
 
 ShaderId shader_by_name(const std::string& name) {
@@ -190,14 +208,14 @@ uint64_t Ops::rows_per_binding(const DeviceWeight& w, uint64_t multiple, bool te
 }
 
 void Ops::embed(Recorder& rec, const DeviceWeight& table, const Buffer& ids, Buffer& x, uint32_t T) {
-    Kernel& k = kernel(shader_by_name("embed_" + weight_variant(table, false)), 4, 16);
+    Kernel& k = kernel(shader_by_name("embed_" + weight_variant(table, false)), 4, 16, {row_lanes});
     const uint32_t C4 = uint32_t(table.cols / 4);
     const uint64_t chunk = rows_per_binding(table, 256, false);
     for (uint64_t r0 = 0; r0 < table.rows; r0 += chunk) {
         const uint64_t n = std::min(chunk, table.rows - r0);
         const WeightRows rows = weight_rows(table, r0, n, false);
         rec.dispatch(k, {ids, rows.data, rows.scales, x},
-                     push_bytes(T, C4, uint32_t(r0), uint32_t(n)), {ceil_div(C4, 64), T, 1});
+                     push_bytes(T, C4, uint32_t(r0), uint32_t(n)), {ceil_div(C4, row_lanes), T, 1});
     }
 }
 
@@ -219,43 +237,44 @@ void Ops::matmul(Recorder& rec, BufferRange x, const DeviceWeight& w, const Buff
         const uint32_t KB = K4 / 8;
         const BufferRange qx(*q8_scratch, 0, uint64_t(T) * K4 * 4),
             dx(*q8_scratch, q8_scales_offset(T, w.cols), uint64_t(T) * KB * 4);
-        rec.dispatch(kernel(ShaderId::quantize_q8_0, 3, 8), {x, qx, dx}, push_bytes(T, KB), {ceil_div(KB, 64), T, 1});
+        rec.dispatch(kernel(ShaderId::quantize_q8_0, 3, 8, {row_lanes}), {x, qx, dx}, push_bytes(T, KB),
+                     {ceil_div(KB, row_lanes), T, 1});
         rec.barrier();
-        Kernel& k = kernel(ShaderId::matmul_q8_0_dot, 6, 24);
-        const uint64_t chunk = rows_per_binding(w, 256, false);
+        Kernel& k = kernel(ShaderId::matmul_q8_0_dot, 6, 24, intdot_tile.spec());
+        const uint64_t chunk = rows_per_binding(w, intdot_tile.cols(), false);
         for (uint64_t r0 = 0; r0 < w.rows; r0 += chunk) {
             const uint64_t n = std::min(chunk, w.rows - r0);
             const auto [data, scales] = weight_rows(w, r0, n, false);
             BufferRange bias = b ? BufferRange(*b, r0 * 4, n * 4) : BufferRange(dummy_);
             rec.dispatch(k, {qx, dx, data, scales, bias, y},
                          push_bytes(T, uint32_t(n), K4, ldy, uint32_t(r0), uint32_t(b ? 1 : 0)),
-                         {ceil_div(T, intdot_rows), ceil_div(n, matmul_cols), 1});
+                         {ceil_div(T, intdot_tile.rows), ceil_div(n, intdot_tile.cols()), 1});
         }
         return;
     }
     const bool tx = use_texels(uint64_t(T) * K4);
-    Kernel& k = kernel(shader_by_name("matmul_" + weight_variant(w, tx)), 5, 24, {},
+    Kernel& k = kernel(shader_by_name("matmul_" + weight_variant(w, tx)), 5, 24, matmul_tile.spec(),
                        !tx ? 0u : w.type == gguf::TensorType::q8_0 ? 0b111u : 0b011u);
     if (tx) {
         x.bytes = x.bytes == VK_WHOLE_SIZE ? x.buffer->size() - x.offset_bytes : x.bytes;
         x.bytes = std::min<uint64_t>(x.bytes, uint64_t(T) * K4 * 16);
         x = x.as_texels(VK_FORMAT_R32G32B32A32_SFLOAT);
     }
-    const uint64_t chunk = rows_per_binding(w, 256, tx);
+    const uint64_t chunk = rows_per_binding(w, matmul_tile.cols(), tx);
     for (uint64_t r0 = 0; r0 < w.rows; r0 += chunk) {
         const uint64_t n = std::min(chunk, w.rows - r0);
         const auto [data, scales] = weight_rows(w, r0, n, tx);
         BufferRange bias = b ? BufferRange(*b, r0 * 4, n * 4) : BufferRange(dummy_);
         rec.dispatch(k, {x, data, scales, bias, y}, push_bytes(T, uint32_t(n), K4, ldy, uint32_t(r0), uint32_t(b ? 1 : 0)),
-                     {ceil_div(T, matmul_rows), ceil_div(n, matmul_cols), 1});
+                     {ceil_div(T, matmul_tile.rows), ceil_div(n, matmul_tile.cols()), 1});
     }
 }
 
 void Ops::qkv_rotary(Recorder& rec, Buffer& qkv, const Buffer& pos, const Buffer& rope, uint32_t T, uint32_t H,
                      uint32_t D, uint32_t R) {
     if (R == 0) return;
-    Kernel& k = kernel(ShaderId::qkv_rotary, 3, 16);
-    rec.dispatch(k, {qkv, pos, rope}, push_bytes(T, H * D, D, R), {ceil_div(2 * H * (R / 2), 64), T, 1});
+    Kernel& k = kernel(ShaderId::qkv_rotary, 3, 16, {row_lanes});
+    rec.dispatch(k, {qkv, pos, rope}, push_bytes(T, H * D, D, R), {ceil_div(2 * H * (R / 2), row_lanes), T, 1});
 }
 
 uint32_t Ops::attention_block_rows(uint32_t D) const {
@@ -266,7 +285,7 @@ uint32_t Ops::attention_block_rows(uint32_t D) const {
 
 void Ops::attention(Recorder& rec, const Buffer& qkv, const Buffer& blocks, uint32_t n_blocks, Buffer& out,
                     uint32_t H, uint32_t D) {
-    Kernel& k = kernel(ShaderId::attention, 3, 8, {D / 4, attention_block_rows(D)});
+    Kernel& k = kernel(ShaderId::attention, 3, 8, {D / 4, attention_block_rows(D), attention_lanes});
     const float scale = 1.0f / std::sqrt(float(D));
     const uint32_t max_x = device_->limits().maxComputeWorkGroupCount[0];
     for (uint32_t b0 = 0; b0 < n_blocks; b0 += max_x) {
@@ -277,17 +296,17 @@ void Ops::attention(Recorder& rec, const Buffer& qkv, const Buffer& blocks, uint
 }
 
 void Ops::gelu_erf(Recorder& rec, Buffer& x, uint32_t n) {
-    Kernel& k = kernel(ShaderId::gelu_erf, 1, 4);
-    rec.dispatch(k, {x}, push_bytes(n), {ceil_div(n, 256), 1, 1});
+    Kernel& k = kernel(ShaderId::gelu_erf, 1, 4, {elementwise_lanes});
+    rec.dispatch(k, {x}, push_bytes(n), {ceil_div(n, elementwise_lanes), 1, 1});
 }
 
 void Ops::add(Recorder& rec, const Buffer& a, const Buffer& b, Buffer& y, uint32_t n) {
-    Kernel& k = kernel(ShaderId::add, 3, 4);
-    rec.dispatch(k, {a, b, y}, push_bytes(n), {ceil_div(n, 256), 1, 1});
+    Kernel& k = kernel(ShaderId::add, 3, 4, {elementwise_lanes});
+    rec.dispatch(k, {a, b, y}, push_bytes(n), {ceil_div(n, elementwise_lanes), 1, 1});
 }
 
 uint64_t Ops::partial_bytes(uint32_t S, uint64_t Vp) {
-    return uint64_t(std::max<uint32_t>(S, 1)) * ceil_div(Vp, unembed_tile_ids) * partial_struct_bytes;
+    return uint64_t(std::max<uint32_t>(S, 1)) * ceil_div(Vp, unembed_tile.cols()) * partial_struct_bytes;
 }
 
 void Ops::unembed_logprob(Recorder& rec, const Buffer& h, const DeviceWeight& out, const Buffer& slots, uint32_t S,
@@ -297,23 +316,24 @@ void Ops::unembed_logprob(Recorder& rec, const Buffer& h, const DeviceWeight& ou
     const bool tx = use_texels(h.size() / 16);
     Kernel& kp = kernel(shader_by_name("unembed_logprob_partial_" + weight_variant(out, tx) +
                                        (features_.subgroups ? "_sg" : "")),
-                        5, 28, {}, !tx ? 0u : out.type == gguf::TensorType::q8_0 ? 0b111u : 0b011u);
-    Kernel& kr = kernel(ShaderId::unembed_logprob_reduce, 3, 16);
+                        5, 28, unembed_tile.spec(), !tx ? 0u : out.type == gguf::TensorType::q8_0 ? 0b111u : 0b011u);
+    Kernel& kr = kernel(ShaderId::unembed_logprob_reduce, 3, 16, {reduce_lanes});
     BufferRange x(h);
     if (tx) x = BufferRange(h, 0, h.size() / 16 * 16).as_texels(VK_FORMAT_R32G32B32A32_SFLOAT);
-    const uint32_t n_tiles = ceil_div(out.rows, unembed_tile_ids);
-    const uint64_t chunk = rows_per_binding(out, unembed_tile_ids, tx);  // tiles never straddle chunks
+    const uint32_t tile_ids = unembed_tile.cols();
+    const uint32_t n_tiles = ceil_div(out.rows, tile_ids);
+    const uint64_t chunk = rows_per_binding(out, tile_ids, tx);  // tiles never straddle chunks
     for (uint64_t r0 = 0; r0 < out.rows; r0 += chunk) {
         const uint64_t n = std::min(chunk, out.rows - r0);
         const auto [data, scales] = weight_rows(out, r0, n, tx);
         rec.dispatch(kp, {x, data, scales, slots, partials},
-                     push_bytes(S, K4, uint32_t(r0), uint32_t(n), uint32_t(r0 / unembed_tile_ids), n_tiles,
+                     push_bytes(S, K4, uint32_t(r0), uint32_t(n), uint32_t(r0 / tile_ids), n_tiles,
                                 uint32_t(fp16 ? 1 : 0)),
-                     {ceil_div(S, unembed_rows), ceil_div(n, unembed_tile_ids), 1});
+                     {ceil_div(S, unembed_tile.rows), ceil_div(n, tile_ids), 1});
     }
     rec.barrier();
-    rec.dispatch(kr, {partials, slots, results}, push_bytes(S, n_tiles, unembed_tile_ids, uint32_t(fp16 ? 1 : 0)),
-                 {ceil_div(S, 64), 1, 1});
+    rec.dispatch(kr, {partials, slots, results}, push_bytes(S, n_tiles, tile_ids, uint32_t(fp16 ? 1 : 0)),
+                 {ceil_div(S, reduce_lanes), 1, 1});
 }
 
 }  // namespace pe::vulkan

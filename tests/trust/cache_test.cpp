@@ -87,4 +87,30 @@ BOOST_AUTO_TEST_CASE(one_gguf_per_content_listed_and_pruned) {
     BOOST_TEST(n_entries(gguf_dir) == 0u);
 }
 
+// A conversion killed mid-write leaves "<entry>.tmp-<pid>" in the cache; the next conversion of the
+// same content (under the entry's lock, so no live writer owns it) removes it.
+BOOST_AUTO_TEST_CASE(a_killed_conversion_leaves_nothing_after_the_next) {
+    const auto scratch = test::scratch_dir("trust_cache_tmp");
+    const test::Env env = {{"XDG_CACHE_HOME", (scratch / "cache").string()}};
+    const fs::path gguf_dir = scratch / "cache/pythia-eval/gguf";
+    test::link_fixture_folder(scratch / "a");
+    const auto eval = [&] {
+        return test::run_cli(test::eval_args((scratch / "a").string(),
+                                             {"--tasks", "piqa", "--limit", "2", "--overwrite", "--output",
+                                              (scratch / "a.json").string()}),
+                             env);
+    };
+    BOOST_TEST_REQUIRE(eval().exit_code == 0);
+    fs::path entry;
+    for (const auto& e : fs::directory_iterator(gguf_dir))
+        if (e.path().extension() == ".gguf") entry = e.path();
+    BOOST_TEST_REQUIRE(!entry.empty());
+    fs::remove(entry);
+    const fs::path leftover = entry.string() + ".tmp-4194000";  // no such pid: a writer long gone
+    std::ofstream(leftover) << "half a GGUF";
+    BOOST_TEST_REQUIRE(eval().exit_code == 0);
+    BOOST_TEST(fs::is_regular_file(entry));
+    BOOST_TEST(!fs::exists(leftover), leftover << " is still in the cache");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,7 @@
 // Vulkan test harness (see harness.hpp).
 #include "tests/vulkan/harness.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -137,6 +138,63 @@ std::string synthetic_model(const std::string& shape, gguf::TensorType dtype, ui
     o.seed = seed;
     convert::write_synthetic_gguf(path.string(), o);
     return path.string();
+}
+
+std::vector<float> matmul_reference(std::span<const float> x, const model::Weight& w, const float* bias, uint32_t M) {
+    const uint64_t K = w.cols(), N = w.rows(), row_bytes = model::row_bytes(w.type, K);
+    std::vector<float> wrow(K), y(size_t(M) * N);
+    for (uint64_t n = 0; n < N; ++n) {
+        model::dequantize_row(w.type, w.data.data() + n * row_bytes, wrow.data(), K);
+        for (uint32_t m = 0; m < M; ++m) {
+            double acc = bias ? double(bias[n]) : 0.0;
+            for (uint64_t k = 0; k < K; ++k) acc += double(x[m * K + k]) * double(wrow[k]);
+            y[m * N + n] = float(acc);
+        }
+    }
+    return y;
+}
+
+namespace {
+constexpr float canary = -12345.5f;  // no matmul of inputs in [-1, 1] over K < 10000 reaches it
+}
+
+CanaryOutput::CanaryOutput(vulkan::Device& device, uint32_t M, uint32_t N, uint32_t ldy) : M_(M), N_(N), ldy_(ldy) {
+    const uint64_t align = std::max<uint64_t>(device.limits().minStorageBufferOffsetAlignment, 64);
+    prefix_floats_ = align / 4;
+    const std::vector<float> fill(prefix_floats_ + uint64_t(M + 2) * ldy, canary);
+    buffer_ = vulkan::Buffer(device, fill.size() * 4);
+    buffer_.upload(std::as_bytes(std::span(fill)));
+}
+
+vulkan::BufferRange CanaryOutput::range() const {
+    return vulkan::BufferRange(buffer_, prefix_floats_ * 4, buffer_.size() - prefix_floats_ * 4);
+}
+
+std::vector<float> CanaryOutput::values() const {
+    std::vector<float> all(buffer_.size() / 4), out;
+    buffer_.download(std::as_writable_bytes(std::span(all)));
+    for (uint32_t m = 0; m < M_; ++m)
+        out.insert(out.end(), all.begin() + std::ptrdiff_t(prefix_floats_ + uint64_t(m) * ldy_),
+                   all.begin() + std::ptrdiff_t(prefix_floats_ + uint64_t(m) * ldy_ + N_));
+    return out;
+}
+
+std::string CanaryOutput::overwritten() const {
+    std::vector<float> all(buffer_.size() / 4);
+    buffer_.download(std::as_writable_bytes(std::span(all)));
+    size_t changed = 0;
+    std::string first;
+    for (uint64_t i = 0; i < all.size(); ++i) {
+        const bool output = i >= prefix_floats_ && (i - prefix_floats_) / ldy_ < M_ && (i - prefix_floats_) % ldy_ < N_;
+        if (output || all[i] == canary) continue;
+        if (changed++ == 0) {
+            const int64_t at = int64_t(i) - int64_t(prefix_floats_);
+            first = at < 0 ? "prefix element " + std::to_string(-at) + " before the output"
+                           : "row " + std::to_string(at / ldy_) + " column " + std::to_string(at % ldy_);
+            first += " holds " + std::to_string(all[i]);
+        }
+    }
+    return changed ? std::to_string(changed) + " canaries overwritten, first at " + first : "";
 }
 
 vulkan::Buffer device_floats(std::span<const float> values) {

@@ -14,6 +14,7 @@
 #include "engine/vulkan/buffer.hpp"
 #include "engine/vulkan/device.hpp"
 #include "engine/vulkan/ops.hpp"
+#include "engine/vulkan/recorder.hpp"
 
 namespace pe::test {
 
@@ -51,6 +52,27 @@ void check_validation_clean();
 
 // A `pythia-eval synth` model (shape "tiny", "70m", ...) written under the build tree; its path.
 std::string synthetic_model(const std::string& shape, gguf::TensorType dtype, uint64_t seed = 5);
+
+// y = x (M, K) . w^T (+ bias), w dequantized as stored, summed in double: the reference for the
+// matmul kernels that does not share cpu::matmul's fp32 arithmetic.
+std::vector<float> matmul_reference(std::span<const float> x, const model::Weight& w, const float* bias, uint32_t M);
+
+// An output (M, ldy) bound at an aligned offset inside a buffer otherwise filled with a canary value:
+// a prefix before the output, columns N .. ldy-1 of every row and two whole rows after row M-1, all
+// inside the bound range, so a store past a tile edge lands on a canary instead of outside the buffer.
+class CanaryOutput {
+public:
+    CanaryOutput(vulkan::Device& device, uint32_t M, uint32_t N, uint32_t ldy);
+    vulkan::BufferRange range() const;  // from the output's first element to the buffer's end
+    std::vector<float> values() const;  // the (M, N) results, row by row
+    // The canaries that changed: none when empty; else the count and the first one's place and value.
+    std::string overwritten() const;
+
+private:
+    vulkan::Buffer buffer_;
+    uint32_t M_, N_, ldy_;
+    uint64_t prefix_floats_;
+};
 
 vulkan::Buffer device_floats(std::span<const float> values);
 std::vector<float> read_floats(const vulkan::Buffer& b, size_t n);

@@ -70,7 +70,10 @@ BOOST_AUTO_TEST_CASE(matmul_q8_0_dot_matches_the_q8_q8_reference) {
     vulkan::Device& device = vk_intdot_device();
     BOOST_TEST_REQUIRE(device.features().intdot);
     vulkan::Ops ops(device);
-    const uint32_t M = 21, N = 300, K = 160;  // M, N off the 16 x 256 tile; five blocks per row
+    // M = 45: two full 16-row tiles and a ragged one; N = 601: two full 256-column tiles, a ragged third and
+    // a last invocation with one of its four columns inside N; five blocks per row. ldy = N + 7 leaves
+    // canary columns, and canary rows follow the output.
+    const uint32_t M = 45, N = 601, K = 160, ldy = N + 7;
     const auto x = random_floats(size_t(M) * K, 50, -3.0f, 3.0f);
     const auto wv = random_floats(size_t(N) * K, 51, -0.5f, 0.5f);
     const auto bias = random_floats(N, 52);
@@ -80,18 +83,19 @@ BOOST_AUTO_TEST_CASE(matmul_q8_0_dot_matches_the_q8_q8_reference) {
     for (uint32_t i = 0; i < want.size(); ++i) want[i] += bias[i % N];
 
     const auto dw = vulkan::upload_weight(device, w);
-    vulkan::Buffer dx(device, x.size() * 4), db(device, bias.size() * 4), dy(device, want.size() * 4);
+    vulkan::Buffer dx(device, x.size() * 4), db(device, bias.size() * 4);
+    test::CanaryOutput y(device, M, N, ldy);
     dx.upload(std::as_bytes(std::span(x)));
     db.upload(std::as_bytes(std::span(bias)));
     vulkan::Buffer scratch(device, vulkan::Ops::q8_scratch_bytes(M, K));
     vulkan::Recorder rec(device);
-    ops.matmul(rec, dx, dw, &db, dy, M, 0, &scratch);
+    ops.matmul(rec, dx, dw, &db, y.range(), M, ldy, &scratch);
     rec.submit_and_wait();
-    std::vector<float> got(want.size());
-    dy.download(std::as_writable_bytes(std::span(got)));
     // The integer sums are exact; what is left is fp32 rounding of five block terms, and a quant that
     // lands on the other side of a rounding boundary where the device's 1/d is not correctly rounded.
-    check_diff(compare(got, want, 1e-4, 1e-5), "matmul_q8_0_dot vs Q8_0 x Q8_0 reference");
+    check_diff(compare(y.values(), want, 1e-4, 1e-5), "matmul_q8_0_dot vs Q8_0 x Q8_0 reference");
+    const std::string spilled = y.overwritten();
+    BOOST_CHECK_MESSAGE(spilled.empty(), "matmul_q8_0_dot: " << spilled);
     BOOST_TEST(device.validation_messages().empty());
 }
 

@@ -1,6 +1,7 @@
 // Vulkan unembed_logprob (partial + reduce) against cpu::matmul + backend::unembed_logprob, fp32 and fp16
 // precision, a vocab that is not a multiple of the 256-id tile, and planted argmax targets; every
-// weight-load path and both ways of reducing a tile's statistics (KernelFeatures).
+// weight type (F32, F16, BF16, Q8_0), every weight-load path and both ways of reducing a tile's
+// statistics (KernelFeatures).
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
@@ -44,7 +45,7 @@ BOOST_AUTO_TEST_CASE(unembed_logprob_matches_cpu) {
     const auto wv = random_floats(size_t(V) * C, 31, -0.5f, 0.5f);
     for (const auto& features : feature_sets())  // statistics by one invocation per slot, then by subgroups
     for (bool texels : {true, false})
-    for (auto type : {gguf::TensorType::f32, gguf::TensorType::f16, gguf::TensorType::q8_0}) {
+    for (auto type : {gguf::TensorType::f32, gguf::TensorType::f16, gguf::TensorType::bf16, gguf::TensorType::q8_0}) {
         vk_ops().use_features(features);
         vk_ops().allow_texels(texels);
         std::vector<std::byte> storage;
