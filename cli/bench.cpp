@@ -3,11 +3,14 @@
 // and pp512-all (log-probs at every position). Tokens are fixed-seed random ids; a warm-up pass
 // (pipeline compilation, first allocations) is not timed. By default the Vulkan backend runs twice,
 // with the device's optional features and without (vulkan:portable), so their effect is measured too.
+// With --peer, llama.cpp's llama-bench also measures pp512 on the same GGUF with the same thread count
+// (bench_peer.hpp), and each of our backends is printed as a ratio to it (issue #15).
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,25 +18,31 @@
 #include <fmt/format.h>
 
 #include "cli/backend_select.hpp"
+#include "cli/bench_peer.hpp"
 #include "cli/commands.hpp"
 #include "cli/model_source.hpp"
+#include "engine/cpu/parallel.hpp"
 #include "engine/error.hpp"
 #include "engine/model/model.hpp"
+#include "results/json.hpp"
 
 namespace pe::cli {
 namespace {
 
 struct Args {
-    std::string model, backends = "vulkan,vulkan:portable,cpu", device;
-    int threads = 0, seqs = 4, len = 512;
+    std::string model, backends = "vulkan,vulkan:portable,cpu", device, peer;
+    int threads = 0, seqs = 4, len = 512, peer_reps = 3;
     bool json = false;
 };
 
 struct Run {
     std::string backend, device, shape;
     double tokens_per_s;
-    double cpu_s;  // process CPU time of the run: on a shared machine, tokens_per_s depends on the load
+    std::optional<double> cpu_s;  // process CPU time of the run (on a shared machine tokens_per_s depends on
+                                  // the load); none for the peer, a separate process
 };
+
+const char* const peer_name = "llama.cpp";
 
 double process_cpu_seconds() {
     rusage r{};
@@ -73,9 +82,20 @@ std::vector<std::string> split(const std::string& s) {
 
 void run(const Args& a) {
     if (a.len < 2 || a.seqs < 1) throw_bad_input("", "--len/--seqs", "need --len >= 2 and --seqs >= 1");
-    const model::Model model = model::Model::load(resolve_model(a.model));
+    if (a.peer_reps < 1) throw_bad_input("", "--peer-reps", "need --peer-reps >= 1");
+    if (!a.peer.empty()) check_peer_program(a.peer);  // a wrong path fails before minutes of measuring
+    const std::string gguf = resolve_model(a.model);  // a Hugging Face folder is converted (cached) once
+    const model::Model model = model::Model::load(gguf);
     if (uint32_t(a.len) > model.hparams().n_ctx)
         throw_bad_input("", "--len", fmt::format("{} exceeds the context length {}", a.len, model.hparams().n_ctx));
+    // The peer runs first, so that when llama.cpp refuses the GGUF the error stands alone, and is
+    // printed last, beside the ratios.
+    std::optional<Run> peer;
+    if (!a.peer.empty()) {
+        check_peer_model(model);
+        const PeerRun p = run_llama_bench(a.peer, gguf, a.len, cpu::resolve_threads(a.threads), a.peer_reps);
+        peer = Run{peer_name, p.device, fmt::format("pp{}", a.len), p.tokens_per_s, std::nullopt};
+    }
     std::vector<Run> runs;
     for (const std::string& name : split(a.backends)) {
         auto backend = make_backend(name, model, {.n_threads = a.threads, .device = a.device});
@@ -97,7 +117,7 @@ void run(const Args& a) {
                            runs.back().device, shape, runs.back().tokens_per_s, s, cpu);
         }
     }
-    // Ratios to the last backend listed (the CPU reference by default), measured in this process.
+    // Ratios to the last backend listed (the CPU backend by default), measured in this process.
     if (!a.json && runs.size() > 2) {
         const std::string& base = runs.back().backend;
         for (const Run& r : runs)
@@ -105,13 +125,25 @@ void run(const Args& a) {
                 if (b.backend == base && b.shape == r.shape && r.backend != base)
                     fmt::print("{:<16} {:<12} {:.2f}x {}\n", r.backend, r.shape, r.tokens_per_s / b.tokens_per_s, base);
     }
+    if (peer) {
+        if (!a.json) {
+            fmt::print("{:<16} {:<36} {:<12} {:>9.1f} tokens/s  (mean of {} runs, its own process)\n", peer->backend,
+                       peer->device, peer->shape, peer->tokens_per_s, a.peer_reps);
+            for (const Run& r : runs)
+                if (r.shape == peer->shape)
+                    fmt::print("{:<16} {:<12} {:.2f}x {}\n", r.backend, r.shape, r.tokens_per_s / peer->tokens_per_s,
+                               peer->backend);
+        }
+        runs.push_back(*peer);
+    }
     if (a.json) {
         std::string out = "{\"model\": \"" + model.name() + "\", \"runs\": [";
         for (size_t i = 0; i < runs.size(); ++i)
-            out += fmt::format("{}{{\"backend\": \"{}\", \"device\": \"{}\", \"shape\": \"{}\", \"tokens_per_s\": {:.2f}, "
-                               "\"cpu_s\": {:.3f}}}",
-                               i ? ", " : "", runs[i].backend, runs[i].device, runs[i].shape, runs[i].tokens_per_s,
-                               runs[i].cpu_s);
+            out += fmt::format("{}{{\"backend\": {}, \"device\": {}, \"shape\": \"{}\", \"tokens_per_s\": {:.2f}, "
+                               "\"cpu_s\": {}}}",
+                               i ? ", " : "", results::python_json_string(runs[i].backend),
+                               results::python_json_string(runs[i].device), runs[i].shape, runs[i].tokens_per_s,
+                               runs[i].cpu_s ? fmt::format("{:.3f}", *runs[i].cpu_s) : "null");
         out += "]}\n";
         std::fwrite(out.data(), 1, out.size(), stdout);
     }
@@ -131,6 +163,10 @@ void add_bench(CLI::App& app) {
     cmd->add_option("--threads", args->threads, "CPU threads (0: all)")->capture_default_str();
     cmd->add_option("--seqs", args->seqs, "sequences per measurement")->capture_default_str();
     cmd->add_option("--len", args->len, "tokens per sequence")->capture_default_str();
+    cmd->add_option("--peer", args->peer,
+                    "llama.cpp's llama-bench binary: also measure its CPU pp<len> on the same GGUF with the same "
+                    "threads, and print each backend's ratio to it");
+    cmd->add_option("--peer-reps", args->peer_reps, "llama-bench repetitions (-r) averaged")->capture_default_str();
     cmd->add_flag("--json", args->json, "print JSON");
     cmd->callback([args] { run(*args); });
 }

@@ -2,16 +2,12 @@
 // reader can check every choice; sbatch runs through fork/exec, no shell in between.
 #include "cli/sweep_slurm.hpp"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <ctime>
 
 #include <fmt/format.h>
 
+#include "cli/run_program.hpp"
 #include "engine/error.hpp"
 #include "engine/io/atomic_file.hpp"
 #include "results/json.hpp"
@@ -29,38 +25,6 @@ std::string utc_stamp(const char* format) {
     char buf[32];
     std::strftime(buf, sizeof buf, format, &tm);
     return buf;
-}
-
-// Runs argv, returns (exit status, stdout + stderr).
-std::pair<int, std::string> run_capture(const std::vector<std::string>& argv) {
-    int fds[2];
-    if (::pipe(fds) != 0) throw_io(argv[0], std::string("cannot create a pipe: ") + std::strerror(errno));
-    const pid_t pid = ::fork();
-    if (pid < 0) throw_io(argv[0], std::string("cannot fork: ") + std::strerror(errno));
-    if (pid == 0) {
-        ::dup2(fds[1], STDOUT_FILENO);
-        ::dup2(fds[1], STDERR_FILENO);
-        ::close(fds[0]);
-        ::close(fds[1]);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
-        ::_exit(127);
-    }
-    ::close(fds[1]);
-    std::string out;
-    char buf[4096];
-    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) != 0;) {
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) break;
-        out.append(buf, size_t(n));
-    }
-    ::close(fds[0]);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
 }
 
 }  // namespace
@@ -124,7 +88,7 @@ SlurmSubmission submit_slurm_array(const SlurmArrayJob& job) {
     if (ec) throw_io((sub.script.parent_path() / "logs").string(), "cannot create: " + ec.message());
     io::write_file_atomically(sub.script, slurm_batch_script(job, exe));
     fs::permissions(sub.script, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add, ec);
-    auto [status, out] = run_capture({"sbatch", "--parsable", sub.script.string()});
+    auto [status, out, err] = run_program({"sbatch", "--parsable", sub.script.string()}, true);
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
     if (status == 127) throw_io("sbatch", "not found: is this a Slurm login node? (the script is " + sub.script.string() + ")");
     if (status != 0) throw_io("sbatch", "refused " + sub.script.string() + ": " + out);

@@ -156,6 +156,7 @@ std::vector<Panel> curve_panels(const std::vector<ResultRow>& rows) {
         return size_t(std::find(eval_tasks.begin(), eval_tasks.end(), task) - eval_tasks.begin());
     };
     std::map<std::tuple<size_t, std::string, std::string>, std::map<CurveKey, Curve>> panels;
+    std::map<const Curve*, std::string> point_source;  // the file each curve's last point came from
     for (const auto& r : rows) {
         if (!r.step) continue;
         auto& curves = panels[{task_rank(r.task), r.task, r.metric}];
@@ -172,8 +173,18 @@ std::vector<Panel> curve_panels(const std::vector<ResultRow>& rows) {
             if (!r.variant.empty()) c.label += " " + r.variant;
             if (!r.ours && any_ours) c.label += " (published)";
         }
-        // Rows come sorted by step; a second file at the same step (a duplicate folder) adds nothing.
-        if (c.points.empty() || c.points.back().step != *r.step) c.points.push_back({*r.step, r.value, r.stderr_value});
+        // Rows come sorted by step. A second file at the same step adds nothing when it holds the same
+        // number (a copied folder); a different number is refused, naming both files, since drawing
+        // either one silently would hide the other.
+        if (c.points.empty() || c.points.back().step != *r.step) {
+            c.points.push_back({*r.step, r.value, r.stderr_value});
+            point_source[&c] = r.source;
+        } else if (c.points.back().value != r.value) {
+            throw_bad_input(r.source, r.task + "." + r.metric,
+                            fmt::format("{} step {}: {} here but {} in {}; plot one of the two files (or move one "
+                                        "away)",
+                                        r.model, *r.step, r.value, c.points.back().value, point_source[&c]));
+        }
     }
     std::vector<Panel> out;
     for (auto& [key, curves] : panels) {

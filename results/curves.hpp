@@ -26,7 +26,7 @@ struct Curve {
     std::string variant;  // "limit 100": a run on a sample, drawn apart from the full runs
     std::string label;   // legend text: "pythia-70m", "pythia-70m (published)", "pythia-70m 5-shot"
     std::string colour;  // "#1f77b4": one per (model, shots), shared by our curve and the published one
-    std::vector<CurvePoint> points;  // by step; a step held by two files keeps the first in row order
+    std::vector<CurvePoint> points;  // by step; two files at one step must agree (else an error)
 };
 
 struct Panel {
@@ -36,7 +36,7 @@ struct Panel {
 
 // Panels in task order (the five eval tasks first, in eval's order, then the rest by name), then by
 // metric name. Rows without a known step have no place on the axis and are left out; no panel at
-// all is an error.
+// all is an error, and so are two files giving one curve different values at one step.
 std::vector<Panel> curve_panels(const std::vector<ResultRow>& rows);
 
 // The curves of all panels, once each (model, shots, ours) in legend order: what the legend lists.

@@ -23,11 +23,12 @@ struct NameFacts {
     std::optional<std::string> model;
     std::optional<long> step;
     std::optional<int> shots;
+    std::string study;  // "baseline" or "intervention": the v1.1 studies beside the main runs
 };
 
 NameFacts facts_from_name(const std::string& name) {
     static const std::regex v0(R"(^(pythia-[0-9.]+[mb](?:-deduped)?)-([0-9]+)shot-global_step([0-9]+)_eval_results_.*\.json$)");
-    static const std::regex v11(R"(^(?:baseline-|intervention-)?([0-9.]+[mb](?:-deduped)?)(-5shot)?_step([0-9]+)(?:\.[a-z0-9]+)*\.json$)");
+    static const std::regex v11(R"(^(?:(baseline|intervention)-)?([0-9.]+[mb](?:-deduped)?)(-5shot)?_step([0-9]+)(?:\.[a-z0-9]+)*\.json$)");
     std::smatch m;
     NameFacts f;
     if (std::regex_match(name, m, v0)) {
@@ -35,9 +36,10 @@ NameFacts facts_from_name(const std::string& name) {
         f.shots = std::stoi(m[2].str());
         f.step = std::stol(m[3].str());
     } else if (std::regex_match(name, m, v11)) {
-        f.model = "EleutherAI/pythia-" + m[1].str();
-        if (m[2].matched) f.shots = 5;
-        f.step = std::stol(m[3].str());
+        f.study = m[1].str();
+        f.model = "EleutherAI/pythia-" + m[2].str();
+        if (m[3].matched) f.shots = 5;
+        f.step = std::stol(m[4].str());
     }
     return f;
 }
@@ -151,9 +153,11 @@ ResultFile read_result_file(const fs::path& path) {
     if (!model) model = neox ? "EleutherAI/" + path.parent_path().filename().string() + "-v0"
                              : path.parent_path().filename().string();
     // A run on a sample of the documents or at another precision measures something else than the
-    // published runs: it gets a curve of its own (CONTRACT.md file names: .limit100, .fp32).
+    // published runs: it gets a curve of its own (CONTRACT.md file names: .limit100, .fp32). So do
+    // the v1.1 baseline and intervention studies, which re-ran the last steps of some models.
+    f.variant = name.study;
     if (const Json* limit = at(doc, {"config", "limit"}); limit && limit->is_number())
-        f.variant = "limit " + std::to_string(int64_t(limit->number()));
+        f.variant += (f.variant.empty() ? "" : " ") + ("limit " + std::to_string(int64_t(limit->number())));
     if (const Json* p = provenance ? at(*provenance, {"settings", "precision"}) : nullptr;
         p && std::holds_alternative<std::string>(p->value) && std::get<std::string>(p->value) != "fp16")
         f.variant += (f.variant.empty() ? "" : " ") + std::get<std::string>(p->value);

@@ -18,7 +18,8 @@ struct ResultFile {
     std::string model;          // "EleutherAI/pythia-70m-deduped"; the v0 suite: "EleutherAI/pythia-70m-deduped-v0"
     std::optional<long> step;   // training step, as the file names it
     std::optional<int> shots;   // num_fewshot
-    std::string variant;        // settings other than the published ones: "limit 100", "fp32", "limit 100 fp32"
+    std::string variant;        // a study or settings other than the main published runs: "baseline",
+                                // "limit 100", "fp32", "limit 100 fp32"
     Json document;
 };
 

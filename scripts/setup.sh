@@ -14,6 +14,7 @@ packages=(
   munge                                          # tests/sweep: Slurm's authentication daemon
   gnuplot-nox                                    # plot and report draw the learning curves (svg, pngcairo)
   chromium                                       # tests/curves loads the report in a headless browser
+  jq                                             # scripts/bench_peer.sh reads bench --json
 )
 missing=()
 for p in "${packages[@]}"; do

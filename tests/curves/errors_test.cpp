@@ -38,6 +38,21 @@ BOOST_AUTO_TEST_CASE(bad_input_is_one_line_and_no_file, *boost::unit_test::preco
     std::ofstream(scratch / "truncated.json") << R"({"results": {"piqa": {"acc": 0.5)";
     std::ofstream(scratch / "other.json") << R"({"model": "not a result file"})";
     std::ofstream(scratch / "no_numbers.json") << R"({"results": {}, "config": {}})";
+    // One published file twice at one step: an exact copy (plotted as one point) and a copy whose
+    // piqa acc was changed (refused, naming the task and metric, since either value would hide the other).
+    const fs::path published = fs::path(folder) / "70m_step1000.json";
+    std::string text = test::slurp(published);
+    const size_t acc = text.find("\"acc\": ", text.find("\"piqa\""));
+    BOOST_TEST_REQUIRE(acc != std::string::npos);
+    const size_t end = text.find_first_of(",\n}", acc + 7);
+    text.replace(acc + 7, end - (acc + 7), "0.123456");
+    fs::create_directories(scratch / "copies/a");
+    fs::create_directories(scratch / "copies/b");
+    fs::create_directories(scratch / "changed");
+    fs::copy_file(published, scratch / "copies/a/70m_step1000.json");
+    fs::copy_file(published, scratch / "copies/b/70m_step1000.json");
+    std::ofstream(scratch / "changed/70m_step1000.json") << text;
+
     std::vector<fs::path> before;
     for (const auto& e : fs::recursive_directory_iterator(scratch)) before.push_back(e.path());
     std::sort(before.begin(), before.end());
@@ -71,6 +86,14 @@ BOOST_AUTO_TEST_CASE(bad_input_is_one_line_and_no_file, *boost::unit_test::preco
     check_refused(test::run_cli({"plot", folder, "--task", "piqa", "--metric", "acc", "--output", svg}, no_gnuplot),
                   "gnuplot-nox", scratch, before);
     check_refused(test::run_cli({"report", folder, "--output", html}, no_gnuplot), "gnuplot-nox", scratch, before);
+    check_refused(test::run_cli({"plot", folder, (scratch / "changed").string(), "--task", "piqa", "--metric", "acc",
+                                 "--output", svg}),
+                  "piqa.acc: EleutherAI/pythia-70m step 1000: ", scratch, before);
+
+    const auto copies = test::run_cli({"plot", (scratch / "copies").string(), "--task", "piqa", "--metric", "acc",
+                                       "--output", svg});
+    BOOST_TEST(copies.exit_code == 0, copies.output);
+    BOOST_TEST(fs::is_regular_file(svg));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
