@@ -1,7 +1,8 @@
 // pythia-eval bench: prompt-processing throughput of the Vulkan backend and the CPU reference in one
 // run (issue #4), in two shapes: pp512 (512-token sequences, a log-prob at the last position only)
 // and pp512-all (log-probs at every position). Tokens are fixed-seed random ids; a warm-up pass
-// (pipeline compilation, first allocations) is not timed. By default the Vulkan backend runs twice,
+// (pipeline compilation, first allocations) is not timed. Logits are fp16 as eval computes them by
+// default (--precision fp32 measures the fp32 path). By default the Vulkan backend runs twice,
 // with the device's optional features and without (vulkan:portable), so their effect is measured too.
 // With --peer, llama.cpp's llama-bench also measures pp512 on the same GGUF with the same thread count
 // (bench_peer.hpp), and each of our backends is printed as a ratio to it (issue #15).
@@ -30,7 +31,7 @@ namespace pe::cli {
 namespace {
 
 struct Args {
-    std::string model, backends = "vulkan,vulkan:portable,cpu", device, peer;
+    std::string model, backends = "vulkan,vulkan:portable,cpu", device, peer, precision = "fp16";
     int threads = 0, seqs = 4, len = 512, peer_reps = 3;
     bool json = false;
 };
@@ -50,11 +51,13 @@ double process_cpu_seconds() {
     return double(r.ru_utime.tv_sec + r.ru_stime.tv_sec) + 1e-6 * double(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
 }
 
-model::Batch make_batch(const model::HParams& hp, int n_seqs, int len, bool all_positions) {
+model::Batch make_batch(const model::HParams& hp, int n_seqs, int len, bool all_positions,
+                        model::LogitPrecision precision) {
     std::mt19937 rng(1234);
     const uint32_t usable = std::min<uint32_t>(hp.n_vocab, 50277);  // real token ids only
     std::uniform_int_distribution<int32_t> dist(0, int32_t(usable) - 1);
     model::Batch batch;
+    batch.precision = precision;
     for (int s = 0; s < n_seqs; ++s) {
         model::ScoreRequest r;
         for (int t = 0; t < len; ++t) r.input.push_back(dist(rng));
@@ -84,6 +87,7 @@ void run(const Args& a) {
     if (a.len < 2 || a.seqs < 1) throw_bad_input("", "--len/--seqs", "need --len >= 2 and --seqs >= 1");
     if (a.peer_reps < 1) throw_bad_input("", "--peer-reps", "need --peer-reps >= 1");
     if (!a.peer.empty()) check_peer_program(a.peer);  // a wrong path fails before minutes of measuring
+    const auto precision = a.precision == "fp32" ? model::LogitPrecision::fp32 : model::LogitPrecision::fp16;
     const std::string gguf = resolve_model(a.model);  // a Hugging Face folder is converted (cached) once
     const model::Model model = model::Model::load(gguf);
     if (uint32_t(a.len) > model.hparams().n_ctx)
@@ -102,9 +106,9 @@ void run(const Args& a) {
         // Warm-up, not timed: the largest batch measured, so that pipelines are built and the activation
         // memory is allocated and touched (lavapipe's first touch of fresh memory cost up to 30 % of a
         // pp512 run when the warm-up was one short sequence).
-        backend->score(make_batch(model.hparams(), a.seqs, a.len, true));
+        backend->score(make_batch(model.hparams(), a.seqs, a.len, true, precision));
         for (bool all : {false, true}) {
-            const model::Batch batch = make_batch(model.hparams(), a.seqs, a.len, all);
+            const model::Batch batch = make_batch(model.hparams(), a.seqs, a.len, all, precision);
             const double c0 = process_cpu_seconds();
             const auto t0 = std::chrono::steady_clock::now();
             backend->score(batch);
@@ -167,6 +171,11 @@ void add_bench(CLI::App& app) {
                     "llama.cpp's llama-bench binary: also measure its CPU pp<len> on the same GGUF with the same "
                     "threads, and print each backend's ratio to it");
     cmd->add_option("--peer-reps", args->peer_reps, "llama-bench repetitions (-r) averaged")->capture_default_str();
+    cmd->add_option("--precision", args->precision,
+                    "logits as eval computes them: fp16 (eval's default, as the published runs) or fp32 (eval "
+                    "--precision fp32, whose log-softmax sums as lm-eval's CPU run did)")
+        ->check(CLI::IsMember({"fp16", "fp32"}))
+        ->capture_default_str();
     cmd->add_flag("--json", args->json, "print JSON");
     cmd->callback([args] { run(*args); });
 }
