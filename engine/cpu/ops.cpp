@@ -94,37 +94,6 @@ void matmul_one_row(const float* x, const float* wr, float bias, float* y_col, i
     for (; t < T; ++t) y_col[t * out] = dot(x + t * in, wr, in) + bias;
 }
 
-// One query row of head h attending to n_keys keys: key j < na in row a0 + j, the others in row
-// b0 + j - na (backend::AttentionBlock). Softmax over the scores, then the weighted sum of values.
-// s has room for n_keys floats.
-#if defined(__x86_64__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-void attention_one_query(const float* qkv, float* out, float* s, int64_t row, int64_t n_keys, int64_t a0,
-                         int64_t na, int64_t b0, int64_t h, int64_t H, int64_t D, float scale) {
-    const int64_t C = H * D, stride = 3 * C;
-    const float* q = qkv + row * stride + h * D;
-    auto key_row = [&](int64_t j) { return j < na ? a0 + j : b0 + (j - na); };
-    float m = -std::numeric_limits<float>::infinity();
-    for (int64_t j = 0; j < n_keys; ++j) {
-        s[j] = dot(q, qkv + key_row(j) * stride + C + h * D, D) * scale;
-        m = std::max(m, s[j]);
-    }
-    float sum = 0;
-    for (int64_t j = 0; j < n_keys; ++j) {
-        s[j] = std::exp(s[j] - m);
-        sum += s[j];
-    }
-    const float inv_sum = 1.0f / sum;
-    float* o = out + row * C + h * D;
-    std::fill(o, o + D, 0.0f);
-    for (int64_t j = 0; j < n_keys; ++j) {
-        const float p = s[j] * inv_sum;
-        const float* v = qkv + key_row(j) * stride + 2 * C + h * D;
-        for (int64_t d = 0; d < D; ++d) o[d] += p * v[d];
-    }
-}
-
 }  // namespace
 
 void embed(const model::Weight& table, std::span<const int32_t> ids, float* x) {
@@ -216,45 +185,6 @@ void qkv_rotary_at(float* qkv, const uint32_t* pos, int64_t T, int64_t H, int64_
                 }
             }
         }
-    });
-}
-
-void attention(const float* qkv, float* out, int64_t T, int64_t H, int64_t D, int n_threads) {
-    const backend::AttentionBlock whole{0, uint32_t(T), 0, 0, 0, 0};
-    attention_blocks(qkv, out, std::span(&whole, 1), H, D, n_threads);
-}
-
-void attention_blocks(const float* qkv, float* out, std::span<const backend::AttentionBlock> blocks, int64_t H,
-                      int64_t D, int n_threads) {
-    const float scale = 1.0f / std::sqrt(float(D));
-    const int workers = resolve_threads(n_threads);
-    // One work item per (query, head): item i -> query i / H. Queries later in a sequence cost
-    // more, which the dynamic chunking of parallel_for evens out.
-    struct Query {
-        uint32_t block, q;  // the block, and the query's index in it
-    };
-    std::vector<Query> queries;
-    int64_t max_keys = 1;
-    for (size_t b = 0; b < blocks.size(); ++b) {
-        for (uint32_t q = 0; q < blocks[b].nq; ++q) queries.push_back({uint32_t(b), q});
-        max_keys = std::max<int64_t>(max_keys, int64_t(blocks[b].pos0) + blocks[b].nq);
-    }
-    std::vector<std::vector<float>> scores(static_cast<size_t>(workers),
-                                           std::vector<float>(static_cast<size_t>(max_keys)));
-    parallel_for(int64_t(queries.size()) * H, workers, 16, [&](int64_t i0, int64_t i1, int thread) {
-        for (int64_t i = i0; i < i1; ++i) {
-            const Query& qu = queries[size_t(i / H)];
-            const backend::AttentionBlock& bl = blocks[qu.block];
-            attention_one_query(qkv, out, scores[size_t(thread)].data(), int64_t(bl.r0) + qu.q,
-                                int64_t(bl.pos0) + qu.q + 1, bl.a0, bl.na, bl.b0, i % H, H, D, scale);
-        }
-    });
-}
-
-void gelu_erf(const float* x, float* y, int64_t n, int n_threads) {
-    constexpr float inv_sqrt2 = 0.70710678118654752440f;
-    parallel_for(n, n_threads, 16384, [&](int64_t i0, int64_t i1, int) {
-        for (int64_t i = i0; i < i1; ++i) y[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * inv_sqrt2));
     });
 }
 

@@ -134,34 +134,72 @@ BOOST_AUTO_TEST_CASE(qkv_rotary_at_long_positions) {
     BOOST_TEST(e.error > 0.0);  // positions really moved the values
 }
 
+// Causal attention in double over one sequence of T rows in qkv (T, 3C): query t sees keys 0..t.
+namespace {
+
+std::vector<double> attention_reference(const std::vector<float>& qkv, int64_t T, int64_t H, int64_t D) {
+    const int64_t C = H * D;
+    std::vector<double> want(size_t(T * C));
+    for (int64_t h = 0; h < H; ++h)
+        for (int64_t t = 0; t < T; ++t) {
+            std::vector<double> s(size_t(t + 1));
+            double mx = -INFINITY, sum = 0;
+            for (int64_t j = 0; j <= t; ++j) {
+                double d = 0;
+                for (int64_t k = 0; k < D; ++k)
+                    d += double(qkv[size_t(t * 3 * C + h * D + k)]) * qkv[size_t(j * 3 * C + C + h * D + k)];
+                s[size_t(j)] = d / std::sqrt(double(D));
+                mx = std::max(mx, s[size_t(j)]);
+            }
+            for (auto& v : s) sum += (v = std::exp(v - mx));
+            for (int64_t k = 0; k < D; ++k) {
+                double o = 0;
+                for (int64_t j = 0; j <= t; ++j) o += s[size_t(j)] / sum * qkv[size_t(j * 3 * C + 2 * C + h * D + k)];
+                want[size_t(t * C + h * D + k)] = o;
+            }
+        }
+    return want;
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(attention_matches_naive_double_softmax) {
-    const int64_t T = 45, H = 3, D = 20, C = H * D;
+    const int64_t T = 45, H = 3, D = 20, C = H * D;  // T: 11 tiles of four queries and one; D: not whole vectors
     const auto qkv = random_normal(size_t(T * 3 * C), 6, 0.0f, 2.0f);  // peaked softmax rows
+    const auto want = attention_reference(qkv, T, H, D);
     for (int threads : {1, 2}) {
         std::vector<float> got(size_t(T * C));
         pe::cpu::attention(qkv.data(), got.data(), T, H, D, threads);
-        std::vector<double> want(size_t(T * C));
-        for (int64_t h = 0; h < H; ++h)
-            for (int64_t t = 0; t < T; ++t) {
-                std::vector<double> s(size_t(t + 1));
-                double mx = -INFINITY, sum = 0;
-                for (int64_t j = 0; j <= t; ++j) {
-                    double d = 0;
-                    for (int64_t k = 0; k < D; ++k)
-                        d += double(qkv[size_t(t * 3 * C + h * D + k)]) * qkv[size_t(j * 3 * C + C + h * D + k)];
-                    s[size_t(j)] = d / std::sqrt(double(D));
-                    mx = std::max(mx, s[size_t(j)]);
-                }
-                for (auto& v : s) sum += (v = std::exp(v - mx));
-                for (int64_t k = 0; k < D; ++k) {
-                    double o = 0;
-                    for (int64_t j = 0; j <= t; ++j) o += s[size_t(j)] / sum * qkv[size_t(j * 3 * C + 2 * C + h * D + k)];
-                    want[size_t(t * C + h * D + k)] = o;
-                }
-            }
         // Scores of size ~20 in fp32 carry ~1e-6 error, exp amplifies it by the score itself.
         const auto e = max_error(got, want);
         BOOST_TEST(e.error < 2e-5, e.describe("attention, threads " + std::to_string(threads)));
+    }
+}
+
+// Pythia's head sizes (64: 70m-410m, 80: 2.8b, 128: 1.4b/6.9b/12b, 256: 1b) over a sequence packed
+// as the backends run it: query blocks of 64 rows, the first 37 rows a prefix stored apart from the
+// rest (backend::AttentionBlock's a0/na and b0), so keys come from two places.
+BOOST_AUTO_TEST_CASE(attention_blocks_at_pythia_head_sizes) {
+    for (const int64_t D : {64, 80, 128, 256}) {
+        const int64_t T = 150, H = 2, C = H * D, prefix = 37, gap = 5;
+        const auto qkv = random_normal(size_t(T * 3 * C), 20 + uint32_t(D), 0.0f, 0.5f);
+        const auto want = attention_reference(qkv, T, H, D);
+        // Packed rows: the prefix, `gap` unused rows, then the rest of the sequence.
+        std::vector<float> packed(size_t((T + gap) * 3 * C), NAN);
+        std::copy_n(qkv.begin(), prefix * 3 * C, packed.begin());
+        std::copy(qkv.begin() + prefix * 3 * C, qkv.end(), packed.begin() + (prefix + gap) * 3 * C);
+        std::vector<pe::backend::AttentionBlock> blocks;
+        for (uint32_t q0 = 0; q0 < prefix; q0 += 64)
+            blocks.push_back({q0, std::min<uint32_t>(64, prefix - q0), 0, 0, 0, q0});
+        for (uint32_t q0 = prefix; q0 < T; q0 += 64)
+            blocks.push_back({uint32_t(q0 + gap), std::min<uint32_t>(64, uint32_t(T) - q0), 0, uint32_t(prefix),
+                              uint32_t(prefix + gap), q0});
+        std::vector<float> out(size_t((T + gap) * C), NAN);
+        pe::cpu::attention_blocks(packed.data(), out.data(), blocks, H, D, 2);
+        std::vector<float> got(out.begin(), out.begin() + prefix * C);
+        got.insert(got.end(), out.begin() + (prefix + gap) * C, out.end());
+        const auto e = max_error(got, want);
+        BOOST_TEST(e.error < 2e-6, e.describe("attention_blocks, D " + std::to_string(D)));
     }
 }
 
