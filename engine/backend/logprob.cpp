@@ -6,8 +6,45 @@
 #include <cmath>
 
 #include "engine/half.hpp"
+#include "engine/simd.hpp"
 
 namespace pe::backend {
+namespace {
+
+using simd::lanes;
+using simd::vfloat;
+
+// The largest of x[0..n) (-inf when n = 0), sixteen lanes at a time.
+PE_CPU_CLONES
+float max_of(const float* x, int64_t n) {
+    const vfloat neg_inf = simd::splat(-std::numeric_limits<float>::infinity());
+    vfloat mx = neg_inf;
+    int64_t i = 0;
+    for (; i + lanes <= n; i += lanes) {
+        const vfloat v = simd::load(x + i);
+        mx = v > mx ? v : mx;
+    }
+    float m = simd::reduce_max(mx);
+    for (; i < n; ++i) m = std::max(m, x[i]);
+    return m;
+}
+
+// Σ e^(fp16_round(x_i) − m16) over x[0..n), each difference in fp32 and its exp and the sum in double.
+PE_CPU_CLONES
+double sum_exp_fp16(const float* x, int64_t n, float m16) {
+    simd::vdouble acc_low = {}, acc_high = {};
+    int64_t i = 0;
+    for (; i + lanes <= n; i += lanes) {
+        const vfloat d = simd::round_fp16(simd::load(x + i)) - m16;
+        acc_low += simd::exp_nonpositive(simd::low_to_double(d));
+        acc_high += simd::exp_nonpositive(simd::high_to_double(d));
+    }
+    double s = simd::reduce_add(acc_low + acc_high);
+    for (; i < n; ++i) s += std::exp(double(fp16_round(x[i]) - m16));
+    return s;
+}
+
+}  // namespace
 
 UnembedResult unembed_logprob(const float* logits, int64_t Vp, int32_t target,
                               model::LogitPrecision precision) {
@@ -69,11 +106,10 @@ void fill_probe(const float* row, int64_t Vp, const model::ProbeRequest& req, in
 
 void SlotLogprob::add_tile(const float* x, int64_t v0, int64_t n) {
     if (fp16_) {
-        // This tile's max and its sum relative to it, then merged into the running pair.
-        float m = neg_inf;
-        double s = 0;
-        for (int64_t i = 0; i < n; ++i) m = std::max(m, fp16_round(x[i]));
-        for (int64_t i = 0; i < n; ++i) s += std::exp(double(fp16_round(x[i]) - m));
+        // This tile's max and its sum relative to it, then merged into the running pair. Rounding to
+        // fp16 is monotone, so the largest x16 is the largest x rounded.
+        const float m = fp16_round(max_of(x, n));
+        const double s = sum_exp_fp16(x, n, m);
         if (m > max_) {
             sum_ = sum_ * std::exp(double(max_) - double(m)) + s;
             max_ = m;
@@ -93,7 +129,7 @@ void SlotLogprob::add_tile(const float* x, int64_t v0, int64_t n) {
     }
     const int64_t t = int64_t(target_) - v0;
     const int64_t before = std::clamp<int64_t>(t, 0, n);
-    for (int64_t i = 0; i < before; ++i) max_before_ = std::max(max_before_, x[i]);
+    if (before > 0) max_before_ = std::max(max_before_, max_of(x, before));
     if (t >= 0 && t < n) target_logit_ = fp16_ ? fp16_round(x[t]) : x[t];
 }
 

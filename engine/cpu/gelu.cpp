@@ -8,7 +8,7 @@
 
 #include "engine/cpu/ops.hpp"
 #include "engine/cpu/parallel.hpp"
-#include "engine/cpu/simd.hpp"
+#include "engine/simd.hpp"
 
 namespace pe::cpu {
 namespace {

@@ -4,18 +4,19 @@
 // operations on every machine, so no intrinsics and no per-ISA copy of a kernel.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 
-// Every function here is inlined into a kernel's clone, so no vector ever crosses a call between code
-// built for different targets; GCC's note that such a call would change the ABI does not apply.
-#pragma GCC diagnostic ignored "-Wpsabi"
-
-namespace pe::cpu::simd {
+namespace pe::simd {
 
 constexpr int lanes = 16;
 typedef float vfloat __attribute__((vector_size(lanes * sizeof(float))));
 typedef int32_t vint __attribute__((vector_size(lanes * sizeof(int32_t))));
+// Half of a vfloat's lanes widened to double, for sums that must not round as fp32 does.
+typedef double vdouble __attribute__((vector_size(lanes / 2 * sizeof(double))));
+typedef int64_t vlong __attribute__((vector_size(lanes / 2 * sizeof(int64_t))));
+typedef float vfloat_half __attribute__((vector_size(lanes / 2 * sizeof(float))));
 
 // The clones every hot kernel is built as, picked at load time for the running CPU: x86-64-v4
 // (AVX-512), x86-64-v3 (AVX2 + FMA), and the baseline. v3 and v4 run the same fused operations in
@@ -96,4 +97,68 @@ PE_INLINE vfloat chebyshev(const float* c, int n, vfloat t) {
     return t * b1 - b2 + c[0];
 }
 
-}  // namespace pe::cpu::simd
+// fp16_round (half.hpp) on every lane, bit for bit: round to nearest even at fp16's 11 significant
+// bits, to multiples of 2^-24 below 2^-14 (fp16's subnormals), to infinity from 65520 up; NaN stays NaN.
+PE_INLINE vfloat round_fp16(vfloat x) {
+    vint u;
+    std::memcpy(&u, &x, sizeof u);
+    const vint sign = u & int32_t(0x80000000u), a = u & 0x7fffffff;
+    // Normal fp16 range: drop the low 13 of fp32's 23 mantissa bits, ties to the even neighbour.
+    const vint normal = (a + 0xfff + ((a >> 13) & 1)) & int32_t(0xffffe000u);
+    // Subnormal range: adding 0.5 leaves exactly the 2^-24 grid in the mantissa, and the FPU rounds
+    // to nearest even onto it.
+    vfloat af;
+    std::memcpy(&af, &a, sizeof af);
+    const vfloat sub_f = (af + 0.5f) - 0.5f;
+    vint sub;
+    std::memcpy(&sub, &sub_f, sizeof sub);
+    vint r = a < 0x38800000 ? sub : normal;     // 2^-14
+    r = a >= 0x477ff000 ? vint{} + 0x7f800000 : r;  // 65520: rounds to infinity
+    r = a > 0x7f800000 ? a : r;                   // NaN
+    r |= sign;
+    vfloat out;
+    std::memcpy(&out, &r, sizeof out);
+    return out;
+}
+
+// Lanes 0..7 and 8..15 of x, widened to double.
+PE_INLINE vdouble low_to_double(vfloat x) {
+    return __builtin_convertvector(__builtin_shufflevector(x, x, 0, 1, 2, 3, 4, 5, 6, 7), vdouble);
+}
+PE_INLINE vdouble high_to_double(vfloat x) {
+    return __builtin_convertvector(__builtin_shufflevector(x, x, 8, 9, 10, 11, 12, 13, 14, 15), vdouble);
+}
+
+PE_INLINE double reduce_add(vdouble v) {
+    double a[lanes / 2];
+    std::memcpy(a, &v, sizeof a);
+    for (int w = lanes / 4; w >= 1; w /= 2)
+        for (int i = 0; i < w; ++i) a[i] += a[i + w];
+    return a[0];
+}
+
+// e^x in double for x <= 0: x = n·ln2 + r with fdlibm's two-part ln2 (n·ln2_hi exact), e^r by its
+// Taylor series to r^13 (truncation < 1e-17 for |r| <= ln2/2), times 2^n through the exponent bits.
+// Within a few ulp of std::exp; 0 below -708, where 2^n leaves the normal range.
+PE_INLINE vdouble exp_nonpositive(vdouble x) {
+    const double magic = 6755399441055744.0;  // 1.5·2^52: adding it rounds to an integer
+    const vdouble t = x * 1.4426950408889634 + magic;
+    const vdouble n = t - magic;
+    const vdouble r = (x - n * 6.93147180369123816490e-01) - n * 1.90821492927058770002e-10;
+    constexpr auto inv_factorial = [] {
+        std::array<double, 14> c{};
+        double f = 1;
+        for (int k = 0; k < 14; ++k) c[size_t(k)] = 1.0 / (f *= (k ? k : 1));
+        return c;
+    }();
+    vdouble p = vdouble{} + inv_factorial[13];
+    for (int k = 12; k >= 0; --k) p = p * r + inv_factorial[size_t(k)];
+    vlong tl;
+    std::memcpy(&tl, &t, sizeof tl);
+    const vlong scale_bits = (tl - 0x4338000000000000LL + 1023) << 52;
+    vdouble scale;
+    std::memcpy(&scale, &scale_bits, sizeof scale);
+    return x < -708.0 ? vdouble{} : p * scale;
+}
+
+}  // namespace pe::simd
