@@ -132,12 +132,14 @@ void matmul(const float* x, const model::Weight& w, const float* b, float* y, in
         // failing, when its threads cannot start (--threads 512 under a process limit, issue #12).
         const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
         blas->set_threads(std::min(resolve_threads(n_threads), cores));
-        blas->gemm_nt(T, out, in, x, in, reinterpret_cast<const float*>(w.data.data()), in, y, out);
+        // The bias goes into y first and the product is accumulated onto it: one pass over y fewer
+        // than zeroing it for the product and adding the bias after, and the same fp32 sum bit for bit.
         if (b)
             parallel_for(T, n_threads, 64, [&](int64_t t0, int64_t t1, int) {
-                for (int64_t t = t0; t < t1; ++t)
-                    for (int64_t r = 0; r < out; ++r) y[t * out + r] += b[r];
+                for (int64_t t = t0; t < t1; ++t) std::memcpy(y + t * out, b, size_t(out) * sizeof(float));
             });
+        blas->gemm_nt(T, out, in, x, in, reinterpret_cast<const float*>(w.data.data()), in, y, out,
+                      /*accumulate=*/b != nullptr);
         return;
     }
     // Blocks of output rows per work item: large enough to amortise the dequantization of a row
