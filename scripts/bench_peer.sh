@@ -82,7 +82,7 @@ read -r before before_cpu_rate < <(peer_pp512)
 echo "# eval start, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 start=$(date +%s.%N)
 /usr/bin/time -f '%e %U %S' -o "$out/eval.time" "$pe" eval --model "$gguf" --data-dir "$shared/data" \
-  --output "$out/eval.json" --overwrite --quiet 2>"$out/eval.log" >"$out/eval.out" || {
+  --output "$out/eval.json" --overwrite 2>"$out/eval.log" >"$out/eval.out" || {
   echo "eval failed:" >&2; tail -5 "$out/eval.log" >&2; exit 1; }
 wall=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 echo "# eval end, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
