@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "cli/run_program.hpp"
+#include "engine/io/run_program.hpp"
 #include "engine/error.hpp"
 #include "engine/tokenizer/gguf_keys.hpp"
 
@@ -50,7 +50,7 @@ PeerRun run_llama_bench(const std::string& llama_bench, const std::string& gguf,
     check_peer_program(llama_bench);
     // A bare name would be looked up in PATH; "./" keeps a relative path relative.
     const std::string program = llama_bench.find('/') == std::string::npos ? "./" + llama_bench : llama_bench;
-    const ProgramResult r = run_program({program, "-m", gguf, "-p", std::to_string(n_prompt), "-n", "0", "-t",
+    const io::ProgramResult r = io::run_program({program, "-m", gguf, "-p", std::to_string(n_prompt), "-n", "0", "-t",
                                          std::to_string(n_threads), "-r", std::to_string(reps), "-o", "json"},
                                         false);
     if (r.status == 127 && r.out.empty())

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/run_program.hpp"
+#include "engine/io/run_program.hpp"
 #include "engine/error.hpp"
 #include "engine/io/atomic_file.hpp"
 #include "results/json.hpp"
@@ -88,7 +88,7 @@ SlurmSubmission submit_slurm_array(const SlurmArrayJob& job) {
     if (ec) throw_io((sub.script.parent_path() / "logs").string(), "cannot create: " + ec.message());
     io::write_file_atomically(sub.script, slurm_batch_script(job, exe));
     fs::permissions(sub.script, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add, ec);
-    auto [status, out, err] = run_program({"sbatch", "--parsable", sub.script.string()}, true);
+    auto [status, out, err] = io::run_program({"sbatch", "--parsable", sub.script.string()}, true);
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
     if (status == 127) throw_io("sbatch", "not found: is this a Slurm login node? (the script is " + sub.script.string() + ")");
     if (status != 0) throw_io("sbatch", "refused " + sub.script.string() + ": " + out);

@@ -18,6 +18,7 @@
 #include "engine/error.hpp"
 #include "engine/gguf/reader.hpp"
 #include "engine/io/atomic_file.hpp"
+#include "engine/io/run_program.hpp"
 #include "engine/tokenizer/tokenizer.hpp"
 #include "engine/tokenizer/unicode.hpp"
 #include "results/json.hpp"
@@ -196,12 +197,6 @@ fs::path find_oracle(const TokenizeOptions& o) {
     return {};
 }
 
-std::string shell_quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
 // Runs HF's tokenizer on the same strings through node; nullopt (with the reason printed) if
 // node, the npm package or a tokenizer.json is missing.
 std::optional<std::pair<std::string, Timing>> hf_bench(const TokenizeOptions& o, const std::vector<std::string>& texts) {
@@ -221,20 +216,12 @@ std::optional<std::pair<std::string, Timing>> hf_bench(const TokenizeOptions& o,
         for (size_t i = 0; i < texts.size(); ++i) arr += (i ? "," : "") + results::python_json_string(texts[i]);
         io::write_file_atomically(strings, arr + "]");
     }
-    std::string cmd = "node " + shell_quote((oracle / "bench.js").string()) + " " + shell_quote(fs::absolute(tok_json).string()) +
-                      " " + shell_quote(strings.string()) + " 2>&1";
-    std::string out;
-    if (FILE* p = popen(cmd.c_str(), "r")) {
-        char buf[4096];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-        int rc = pclose(p);
-        fs::remove(strings);
-        if (rc != 0) return skip("node failed: " + out.substr(0, out.find('\n')));
-    } else {
-        fs::remove(strings);
-        return skip("cannot run node");
-    }
+    const io::ProgramResult run = io::run_program(
+        {"node", (oracle / "bench.js").string(), fs::absolute(tok_json).string(), strings.string()}, /*merge_stderr=*/true);
+    fs::remove(strings);
+    if (run.status == 127 && run.out.empty()) return skip("cannot run node");
+    if (run.status != 0) return skip("node failed: " + run.out.substr(0, run.out.find('\n')));
+    const std::string& out = run.out;
     simdjson::dom::parser parser;
     simdjson::dom::element r;
     std::string_view version;

@@ -1,9 +1,6 @@
-// gnuplot as a child process: script in a temporary file, stdout and stderr into another.
+// gnuplot as a child process (io::run_program): the script in a temporary file, its messages captured.
 #include "results/gnuplot.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,8 +11,7 @@
 #include <sstream>
 
 #include "engine/error.hpp"
-
-extern char** environ;
+#include "engine/io/run_program.hpp"
 
 namespace pe::results {
 
@@ -66,38 +62,19 @@ std::string gnuplot_quote(const std::string& s) {
 }
 
 void run_gnuplot(const std::string& script, const std::string& what) {
-    TempFile script_file(".gp"), messages_file(".log");
+    TempFile script_file(".gp");
     {
         std::ofstream out(script_file.path, std::ios::binary);
         out << script;
         if (!out.flush()) throw_io(script_file.path.string(), "cannot write the gnuplot script");
     }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, messages_file.path.c_str(), O_WRONLY | O_TRUNC, 0);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    std::string prog = "gnuplot", arg = script_file.path.string();
-    char* argv[] = {prog.data(), arg.data(), nullptr};
-    pid_t pid = 0;
-    const int rc = ::posix_spawnp(&pid, "gnuplot", &actions, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc == ENOENT)
+    const io::ProgramResult r = io::run_program({"gnuplot", script_file.path.string()}, /*merge_stderr=*/true);
+    if (r.status == 0) return;
+    // execvp's failure reaches us only as the child's exit status 127, with nothing printed.
+    if (r.status == 127 && r.out.empty())
         throw Error(ErrorKind::unsupported, what, "",
                     "gnuplot is not installed (not on PATH): install Debian's gnuplot-nox (scripts/setup.sh)");
-    if (rc != 0) throw_io(what, std::string("cannot start gnuplot: ") + std::strerror(rc));
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
-    std::ifstream in(messages_file.path, std::ios::binary);
-    std::stringstream messages;
-    messages << in.rdbuf();
-    // posix_spawnp may report a missing program only through the child's exit status 127.
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && messages.str().empty())
-        throw Error(ErrorKind::unsupported, what, "",
-                    "gnuplot is not installed (not on PATH): install Debian's gnuplot-nox (scripts/setup.sh)");
-    throw Error(ErrorKind::io, what, "", "gnuplot failed: " + first_error_line(messages.str()));
+    throw Error(ErrorKind::io, what, "", "gnuplot failed: " + first_error_line(r.out));
 }
 
 }  // namespace pe::results

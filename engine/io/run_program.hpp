@@ -1,11 +1,12 @@
-// Runs another program from the CLI without a shell (fork/exec, argv as given) and captures its
-// output: sbatch for `sweep --slurm`, llama.cpp's llama-bench for `bench --peer`.
+// Runs another program without a shell (fork/exec, argv as given) and captures its output: sbatch
+// for `sweep --slurm`, llama.cpp's llama-bench for `bench --peer`, gnuplot for the curves, node for
+// `tokenize --bench`.
 #pragma once
 
 #include <string>
 #include <vector>
 
-namespace pe::cli {
+namespace pe::io {
 
 struct ProgramResult {
     int status = -1;  // exit status; 127: the program could not be started; 128 + signal when killed
@@ -17,4 +18,4 @@ struct ProgramResult {
 // only when the pipes or the process cannot be created.
 ProgramResult run_program(const std::vector<std::string>& argv, bool merge_stderr);
 
-}  // namespace pe::cli
+}  // namespace pe::io

@@ -1,6 +1,6 @@
 // run_program (run_program.hpp): two pipes read together with poll(), so a child that fills one
 // while we wait on the other cannot stall.
-#include "cli/run_program.hpp"
+#include "engine/io/run_program.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -12,7 +12,7 @@
 
 #include "engine/error.hpp"
 
-namespace pe::cli {
+namespace pe::io {
 
 namespace {
 
@@ -73,4 +73,4 @@ ProgramResult run_program(const std::vector<std::string>& argv, bool merge_stder
     return r;
 }
 
-}  // namespace pe::cli
+}  // namespace pe::io
