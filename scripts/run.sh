@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-./scripts/build.sh
+PE_BUILD_TARGETS=pythia-eval ./scripts/build.sh  # the tests are test.sh's to build
 pe=./build/pythia-eval
 
 if [ -n "${PYTHIA_EVAL_DATA:-}" ] || [[ " $* " == *" --data-dir "* ]]; then
