@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # OpenBLAS (each x86 kernel the program could pick: engine/cpu/blas.cpp) against BLIS on the CPU
 # backend's products (scripts/bench_blas.cpp), ROUNDS alternated rounds, best round of each kept,
-# since the build machine is shared and one round is noise. Needs g++ and Debian's libopenblas0 and
-# libblis4 (scripts/setup.sh installs both).
+# since the build machine is shared and one round is noise. Needs g++ and Debian's libopenblas0
+# (scripts/setup.sh installs it); BLIS is measured when Debian's libblis4 is installed (apt-get
+# install libblis4; the program itself never uses it).
 # Usage: scripts/bench_blas.sh   (ROUNDS, default 3; THREADS, default nproc)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +16,7 @@ blis=$(ls /usr/lib/*/libblis.so.4 /usr/lib/*/blis-*/libblis.so.4 2>/dev/null | h
 echo "# $(date -u +%FT%TZ), $threads threads, $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
 systems=("openblas COOPERLAKE" "openblas SKYLAKEX" "openblas HASWELL" "openblas ZEN")
-[ -n "$blis" ] && systems+=("blis -")
+if [ -n "$blis" ]; then systems+=("blis -"); else echo "# BLIS not installed (apt-get install libblis4): OpenBLAS only"; fi
 for round in $(seq "$rounds"); do
   for sys in "${systems[@]}"; do
     read -r name core <<<"$sys"
