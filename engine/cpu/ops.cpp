@@ -36,7 +36,7 @@ inline __attribute__((always_inline)) float dot(const float* a, const float* b, 
 }
 
 // Sum of n values in eight interleaved partial sums (as dot()).
-inline float sum(const float* a, int64_t n) {
+inline __attribute__((always_inline)) float sum(const float* a, int64_t n) {
     float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     int64_t i = 0;
     for (; i + 8 <= n; i += 8)
@@ -94,6 +94,30 @@ void matmul_one_row(const float* x, const float* wr, float bias, float* y_col, i
     for (; t < T; ++t) y_col[t * out] = dot(x + t * in, wr, in) + bias;
 }
 
+// One row of layernorm: the mean in dot()'s eight partial sums, the centred squares in eight more
+// (element c in sum c % 8), then the affine map. Cloned as matmul_one_row is: the same operations in
+// the same order on every x86-64 machine, AVX2 only holding the eight sums in one register.
+#if defined(__x86_64__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void layernorm_row(const float* xr, const float* w, const float* b, float* yr, int64_t C, float eps) {
+    const float mean = sum(xr, C) / float(C);
+    float sq[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t c = 0;
+    for (; c + 8 <= C; c += 8)
+        for (int j = 0; j < 8; ++j) {
+            const float d = xr[c + j] - mean;
+            sq[j] += d * d;
+        }
+    for (; c < C; ++c) {
+        const float d = xr[c] - mean;
+        sq[c % 8] += d * d;
+    }
+    const float var = sum(sq, 8) / float(C);
+    const float inv_std = 1.0f / std::sqrt(var + eps);
+    for (c = 0; c < C; ++c) yr[c] = (xr[c] - mean) * inv_std * w[c] + b[c];
+}
+
 }  // namespace
 
 void embed(const model::Weight& table, std::span<const int32_t> ids, float* x) {
@@ -108,19 +132,7 @@ void embed(const model::Weight& table, std::span<const int32_t> ids, float* x) {
 void layernorm(const float* x, const float* w, const float* b, float* y, int64_t T, int64_t C,
                float eps, int n_threads) {
     parallel_for(T, n_threads, 32, [&](int64_t t0, int64_t t1, int) {
-        for (int64_t t = t0; t < t1; ++t) {
-            const float* xr = x + t * C;
-            float* yr = y + t * C;
-            const float mean = sum(xr, C) / float(C);
-            float sq[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-            for (int64_t c = 0; c < C; ++c) {
-                const float d = xr[c] - mean;
-                sq[c % 8] += d * d;
-            }
-            const float var = sum(sq, 8) / float(C);
-            const float inv_std = 1.0f / std::sqrt(var + eps);
-            for (int64_t c = 0; c < C; ++c) yr[c] = (xr[c] - mean) * inv_std * w[c] + b[c];
-        }
+        for (int64_t t = t0; t < t1; ++t) layernorm_row(x + t * C, w, b, y + t * C, C, eps);
     });
 }
 
