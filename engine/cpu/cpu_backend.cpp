@@ -24,8 +24,10 @@ constexpr int64_t rows_per_chunk = 64;
 // Packed rows per forward pass: as many as keep the widest activation (ffn_up's T × n_ff, or qkv's
 // T × 3C) within 64 MiB, from 1,024 to 8,192 rows. Each pass streams (and the BLAS repacks) every
 // weight matrix and the whole unembedding once, so bigger passes cost less per row: a 300-document
-// eval of a 70m model took 55 s at 1,024 rows, 48 s at 2,048, 45 s at 8,192 (the same result file at
-// every size: rows do not interact). 70m gets 8,192 rows, 410m 4,096, 1b 2,048, 6.9b and 12b 1,024.
+// eval of a 70m model took 55 s at 1,024 rows, 48 s at 2,048, 45 s at 8,192, with the same result
+// file at every size under OpenBLAS's Cooperlake kernel (its Haswell kernel's sums, and any kernel's
+// for a single row, depend on the row count: a last-bit effect of the BLAS, not of the rows).
+// 70m gets 8,192 rows, 410m 4,096, 1b 2,048, 6.9b and 12b 1,024.
 uint64_t rows_per_pass(const HParams& hp) {
     constexpr uint64_t budget_floats = (64ull << 20) / sizeof(float);
     const uint64_t widest = std::max<uint64_t>({hp.n_ff, 3ull * hp.n_embd, 1});
