@@ -16,7 +16,6 @@ typedef int32_t vint __attribute__((vector_size(lanes * sizeof(int32_t))));
 // Half of a vfloat's lanes widened to double, for sums that must not round as fp32 does.
 typedef double vdouble __attribute__((vector_size(lanes / 2 * sizeof(double))));
 typedef int64_t vlong __attribute__((vector_size(lanes / 2 * sizeof(int64_t))));
-typedef float vfloat_half __attribute__((vector_size(lanes / 2 * sizeof(float))));
 
 // The clones every hot kernel is built as, picked at load time for the running CPU: x86-64-v4
 // (AVX-512), x86-64-v3 (AVX2 + FMA), and the baseline. v3 and v4 run the same fused operations in

@@ -119,8 +119,7 @@ void SlotLogprob::add_tile(const float* x, int64_t v0, int64_t n) {
     } else {
         // Each exp joins its lane one at a time, as in PyTorch's loop: a tile's exps summed
         // apart first would round differently where a lane holds ~1.0.
-        float m = max_;
-        for (int64_t i = 0; i < n; ++i) m = std::max(m, x[i]);
+        const float m = std::max(max_, max_of(x, n));
         if (m > max_) {
             lanes_.rescale(std::exp(max_ - m));
             max_ = m;
